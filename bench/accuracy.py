@@ -1,0 +1,173 @@
+"""Score the resolver against Paper Copilot's labels, with a naive baseline side by side.
+
+    python bench/accuracy.py [FILE.json ...]      (default: every file in ../shared/.../labeled)
+
+Per file and overall:
+- agreement: of single-affiliation authors with a usable label that we gave a country, the share
+  whose country equals the label (HK/MO/TW counted as China, the labels' scheme);
+- coverage: of all non-empty affiliations, the share given a country;
+- US–CN F1: paper-level "has US and CN authors" on papers whose every author is labeled.
+The naive baseline: country_converter on the comma-separated parts, else the domain's
+country-code TLD with .edu as US.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from labels import AS_CHINA, LABELED, LabeledAuthor, labeled_authors
+
+from collabatlas.resolve import load_registry, resolve_batch
+from collabatlas.resolve.geo import tld_country
+
+Resolver = Callable[[list[tuple[str, str]]], list[str | None]]
+
+
+@dataclass
+class Score:
+    """Counts behind one row of the accuracy table."""
+
+    labeled: int = 0
+    answered: int = 0
+    agreed: int = 0
+    affiliations: int = 0
+    covered: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    disagreements: list[tuple[str, str, str, str | None]] = field(default_factory=list)
+
+    @property
+    def agreement(self) -> float:
+        return self.agreed / self.answered if self.answered else 0.0
+
+    @property
+    def coverage(self) -> float:
+        return self.covered / self.affiliations if self.affiliations else 0.0
+
+    @property
+    def f1(self) -> float:
+        denominator = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / denominator if denominator else 1.0
+
+
+def collabatlas_resolver() -> Resolver:
+    """The shipped resolver, as a function of distinct pairs."""
+    registry = load_registry()
+    return lambda pairs: [r.country for r in resolve_batch(pairs, registry)]
+
+
+def naive_resolver() -> Resolver:
+    """country_converter on comma parts, else the domain's TLD (.edu as US)."""
+    import country_converter as coco
+
+    logging.getLogger("country_converter").setLevel(logging.CRITICAL)
+    converter = coco.CountryConverter()
+    cache: dict[str, str | None] = {}
+
+    def part_country(part: str) -> str | None:
+        if part not in cache:
+            code = converter.convert(part, to="ISO2", not_found="")
+            cache[part] = code if isinstance(code, str) and code else None
+        return cache[part]
+
+    def one(raw: str, domain: str) -> str | None:
+        for part in reversed([p.strip() for p in raw.split(",") if p.strip()]):
+            code = part_country(part)
+            if code:
+                return code
+        return tld_country(domain)
+
+    return lambda pairs: [one(raw, domain) for raw, domain in pairs]
+
+
+def score(authors: Iterable[LabeledAuthor], answers: dict[tuple[str, str], str | None]) -> Score:
+    """Score one file's authors given answers for every (aff, domain)."""
+    result = Score()
+    papers: dict[str, list[tuple[str | None, list[str | None]]]] = defaultdict(list)
+    for author in authors:
+        predicted = [answers[pair] for pair in author.affiliations]
+        result.affiliations += len(predicted)
+        result.covered += sum(p is not None for p in predicted)
+        papers[author.paper].append((author.label, predicted))
+        if author.label is None:
+            continue
+        result.labeled += 1
+        guess = predicted[0]
+        if guess is None:
+            continue
+        result.answered += 1
+        if AS_CHINA.get(guess, guess) == author.label:
+            result.agreed += 1
+        else:
+            raw, domain = author.affiliations[0]
+            result.disagreements.append((raw, domain, author.label, guess))
+    for entries in papers.values():
+        if not entries or any(label is None for label, _ in entries):
+            continue
+        gold = {label for label, _ in entries}
+        pred = {AS_CHINA.get(c, c) for _, cs in entries for c in cs if c}
+        g, p = {"US", "CN"} <= gold, {"US", "CN"} <= pred
+        result.tp += g and p
+        result.fp += p and not g
+        result.fn += g and not p
+    return result
+
+
+def merged(scores: Iterable[Score]) -> Score:
+    total = Score()
+    for s in scores:
+        for name in ("labeled", "answered", "agreed", "affiliations", "covered", "tp", "fp", "fn"):
+            setattr(total, name, getattr(total, name) + getattr(s, name))
+    return total
+
+
+def evaluate(files: list[Path], resolver: Resolver) -> tuple[dict[str, Score], float]:
+    """Score every file; returns the per-file scores and the resolver's seconds."""
+    per_file = {f.name: list(labeled_authors(f)) for f in files}
+    pairs = sorted({p for authors in per_file.values() for a in authors for p in a.affiliations})
+    started = time.perf_counter()
+    answers = dict(zip(pairs, resolver(pairs), strict=True))
+    seconds = time.perf_counter() - started
+    return {name: score(authors, answers) for name, authors in per_file.items()}, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--show", type=int, default=0, help="print this many disagreements")
+    args = parser.parse_args()
+    files = args.files or sorted(LABELED.glob("*.json"))
+    if not files:
+        sys.exit(f"no labeled files found under {LABELED}")
+    ours, our_seconds = evaluate(files, collabatlas_resolver())
+    naive, naive_seconds = evaluate(files, naive_resolver())
+    print(
+        f"{'file':<18}{'labeled':>8} | {'agree':>7}{'cover':>7}{'F1':>7} | "
+        f"{'naive agree':>12}{'cover':>7}{'F1':>7}"
+    )
+    for name in [*ours, "OVERALL"]:
+        o = merged(ours.values()) if name == "OVERALL" else ours[name]
+        n = merged(naive.values()) if name == "OVERALL" else naive[name]
+        print(
+            f"{name:<18}{o.labeled:>8} | {o.agreement:>7.4f}{o.coverage:>7.4f}{o.f1:>7.4f} | "
+            f"{n.agreement:>12.4f}{n.coverage:>7.4f}{n.f1:>7.4f}"
+        )
+    print(f"resolver time: collabatlas {our_seconds:.2f} s, naive {naive_seconds:.2f} s")
+    if args.show:
+        disagreements = [d for s in ours.values() for d in s.disagreements]
+        for raw, domain, label, guess in disagreements[: args.show]:
+            print(f"  label {label} ours {guess}: {raw!r} [{domain}]")
+
+
+if __name__ == "__main__":
+    main()

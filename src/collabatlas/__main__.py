@@ -1,0 +1,5 @@
+"""``python -m collabatlas`` runs the CLI."""
+
+from collabatlas.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""The typer application and the options every command shares."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from collabatlas.store import DEFAULT_DB
+
+app = typer.Typer(
+    name="collabatlas",
+    help="Measure how AI research crosses borders: who co-authors with whom, and whose models they use.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB store file.", envvar="COLLABATLAS_DB")]
+DEFAULT_DB_PATH = Path(DEFAULT_DB)
+PairOption = Annotated[str, typer.Option("--pair", help="Two countries, ISO codes or names: A,B.")]
+ScopeOption = Annotated[
+    str,
+    typer.Option(
+        "--china-scope",
+        help="prc: CN+HK+MO as China; mainland: CN only; greater: CN+HK+MO+TW.",
+    ),
+]
+
+
+@contextmanager
+def progress_bar() -> Iterator[Progress | None]:
+    """A progress bar on a terminal; nothing when output is piped or captured."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        yield progress

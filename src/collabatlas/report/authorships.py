@@ -1,0 +1,74 @@
+"""One row per authorship with its affiliations, countries and how they were resolved."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from collabatlas.store import Store
+
+AUTHORSHIP_COLUMNS = (
+    "venue",
+    "year",
+    "paper_id",
+    "title",
+    "author_position",
+    "author_name",
+    "affiliation_raw",
+    "countries",
+    "institution",
+    "confidence",
+    "method",
+)
+
+
+def authorships(store: Store, *, accepted_only: bool = True) -> pa.Table:
+    """Every authorship: ``affiliation_raw`` as ingested ('+' between affiliations); ``countries``,
+    ``institution`` and ``method`` '|'-joined, one entry per affiliation in order ('' when
+    unresolved); ``confidence`` the lowest of the author's affiliations."""
+    where = "WHERE p.accepted" if accepted_only else ""
+    return store.query(
+        f"""
+        SELECT p.venue, p.year, p.paper_id, p.title, a.author_position, a.author_name,
+               coalesce(string_agg(f.raw, '+' ORDER BY l.aff_order), '') AS affiliation_raw,
+               coalesce(string_agg(coalesce(r.country, ''), '|' ORDER BY l.aff_order), '') AS countries,
+               coalesce(string_agg(coalesce(r.institution, ''), '|' ORDER BY l.aff_order), '') AS institution,
+               min(r.confidence) AS confidence,
+               coalesce(string_agg(coalesce(r.method, ''), '|' ORDER BY l.aff_order), '') AS method
+        FROM papers p
+        JOIN authorships a ON a.paper_id = p.paper_id
+        LEFT JOIN authorship_affiliations l
+               ON l.paper_id = a.paper_id AND l.author_position = a.author_position
+        LEFT JOIN affiliations f ON f.aff_key = l.aff_key
+        LEFT JOIN effective_resolutions r ON r.aff_key = l.aff_key
+        {where}
+        GROUP BY ALL
+        ORDER BY p.venue, p.year, p.paper_id, a.author_position
+        """
+    )
+
+
+def write_csv_atomic(table: pa.Table, path: str | Path) -> Path:
+    """Write a table as CSV through a temporary file renamed into place."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        pacsv.write_csv(table, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def export_authorships(store: Store, path: str | Path, *, accepted_only: bool = True) -> int:
+    """Write :func:`authorships` to a CSV file; returns the number of rows."""
+    table = authorships(store, accepted_only=accepted_only)
+    write_csv_atomic(table, path)
+    return table.num_rows

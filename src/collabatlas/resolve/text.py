@@ -1,0 +1,82 @@
+"""Text normalisation for affiliation strings: cleaning, folding, splitting into parts and tokens."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from anyascii import anyascii
+
+_EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+_ORCID = re.compile(r"(?:orcid(?:\.org)?[:/\s]*)?\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b", re.I)
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+_PARTS = re.compile(r"\s*(?:[,;/|()\[\]\n\t]|\s-\s|\s–\s)\s*")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_DIGITS = re.compile(r"\b[\w-]*\d[\w-]*\b")
+_FOOTNOTE = re.compile(r"(?<=[a-z]{3})[0-9*†‡§¶]+(?=\s|,|;|$)")
+
+# Abbreviations expanded before matching names.
+_EXPANSIONS = {
+    "univ": "university",
+    "uni": "university",
+    "u": "university",
+    "inst": "institute",
+    "tech": "technology",
+    "technol": "technology",
+    "natl": "national",
+    "nat": "national",
+    "lab": "laboratory",
+    "labs": "laboratory",
+    "laboratories": "laboratory",
+    "dept": "department",
+    "sci": "science",
+    "st": "saint",
+    "intl": "international",
+    "res": "research",
+    "ctr": "center",
+    "centre": "center",
+    "acad": "academy",
+    "coll": "college",
+    "corp": "corporation",
+    "co": "company",
+    "ltd": "limited",
+    "inc": "",
+    "llc": "",
+    "the": "",
+}
+
+
+def extract_email_domain(raw: str) -> str:
+    """The domain of the first e-mail address in the string, or ''."""
+    match = _EMAIL.search(raw)
+    return match.group(1).lower() if match else ""
+
+
+def clean(raw: str) -> str:
+    """Drop e-mail addresses, ORCIDs, URLs and footnote marks ('Sinica3'); fold white space."""
+    text = _URL.sub(" ", _ORCID.sub(" ", _EMAIL.sub(" ", raw)))
+    return " ".join(_FOOTNOTE.sub("", text).split())
+
+
+def split_parts(text: str) -> list[str]:
+    """Comma-, semicolon- and parenthesis-separated parts, without empty ones."""
+    return [p.strip(" .:-") for p in _PARTS.split(text) if p.strip(" .:-")]
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Lower-case ASCII words, single-spaced: 'Université Paris-Saclay' → 'universite paris saclay'."""
+    text = anyascii(text).lower().replace("&", " and ").replace("'", "")
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+@lru_cache(maxsize=200_000)
+def name_key(text: str) -> str:
+    """The key names are matched on: folded, common abbreviations expanded, 'the' and 'inc' dropped."""
+    words = (_EXPANSIONS.get(w, w) for w in fold(text).split())
+    return " ".join(w for w in words if w)
+
+
+def strip_numbers(text: str) -> str:
+    """Remove postcodes, street numbers and other tokens that contain digits."""
+    return " ".join(_DIGITS.sub(" ", text).split())

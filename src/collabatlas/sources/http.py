@@ -1,0 +1,105 @@
+"""Fetching over HTTP with an on-disk cache, retries with backoff, and 429 Retry-After.
+
+Every network call in collabatlas goes through :class:`CachedFetcher`, which takes an injected
+``httpx.Client``: tests pass one built on ``httpx.MockTransport`` with recorded responses, so the
+code that runs offline in tests is the code that runs online.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import httpx
+
+from collabatlas.errors import FetchError
+
+USER_AGENT = "collabatlas/0.1 (+https://pypi.org/project/collabatlas/)"
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+
+
+def default_cache_dir() -> Path:
+    """``$COLLABATLAS_CACHE`` or ``~/.cache/collabatlas``."""
+    env = os.environ.get("COLLABATLAS_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "collabatlas"
+
+
+def new_client(timeout: float = 30.0) -> httpx.Client:
+    """An ``httpx.Client`` with collabatlas's identity and time-outs."""
+    return httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT})
+
+
+class CachedFetcher:
+    """GET with a response cache keyed by URL and parameters, reused unless ``refresh``."""
+
+    def __init__(
+        self,
+        client: httpx.Client | None = None,
+        cache_dir: Path | None = None,
+        *,
+        refresh: bool = False,
+        max_retries: int = 5,
+        backoff: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.client = client or new_client()
+        self.cache_dir = (cache_dir or default_cache_dir()) / "http"
+        self.refresh = refresh
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.sleep = sleep
+
+    def cache_path(self, url: str, params: Mapping[str, str | int] | None = None) -> Path:
+        """Where the response body of this request is (or would be) cached."""
+        key = url + "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
+        return self.cache_dir / hashlib.sha256(key.encode()).hexdigest()[:40]
+
+    def get(self, url: str, params: Mapping[str, str | int] | None = None) -> bytes:
+        """The body of a successful GET, from the cache when present (and not ``refresh``)."""
+        path = self.cache_path(url, params)
+        if path.exists() and not self.refresh:
+            return path.read_bytes()
+        body = self._get_with_retries(url, params)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(body)
+        tmp.replace(path)
+        return body
+
+    def _get_with_retries(self, url: str, params: Mapping[str, str | int] | None) -> bytes:
+        last = ""
+        for attempt in range(self.max_retries + 1):
+            try:
+                response = self.client.get(url, params=dict(params or {}))
+            except httpx.TimeoutException:
+                last = "timed out"
+            except httpx.HTTPError as exc:
+                raise FetchError(f"{url}: {exc.__class__.__name__}: {exc}") from exc
+            else:
+                if response.status_code == 429:
+                    last = "HTTP 429 Too Many Requests"
+                    self.sleep(_retry_after(response, self.backoff * 2**attempt))
+                    continue
+                if response.status_code in RETRY_STATUSES:
+                    last = f"HTTP {response.status_code}"
+                elif response.is_success:
+                    return response.content
+                else:
+                    raise FetchError(f"{url}: HTTP {response.status_code}")
+            if attempt < self.max_retries:
+                self.sleep(self.backoff * 2**attempt)
+        raise FetchError(f"{url}: {last} after {self.max_retries + 1} attempts")
+
+
+def _retry_after(response: httpx.Response, default: float) -> float:
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return default

@@ -1,0 +1,61 @@
+"""The source-neutral records every reader yields and the store loads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ALIGNED = "per-author"
+UNALIGNED = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class AffiliationRecord:
+    """One affiliation of one author, as printed, with the e-mail domain beside it (may be '')."""
+
+    raw: str
+    domain: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorRecord:
+    """An author in author order (0-based), with the affiliations of that author in order."""
+
+    position: int
+    name: str
+    affiliations: tuple[AffiliationRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRecord:
+    """A paper with its authors.
+
+    When the source's affiliations cannot be matched to authors one by one, ``alignment`` is
+    ``"unknown"``, the authors carry no affiliations and ``paper_affiliations`` holds them all.
+    """
+
+    paper_id: str
+    venue: str
+    year: int
+    title: str
+    authors: tuple[AuthorRecord, ...]
+    source: str
+    source_id: str = ""
+    abstract: str = ""
+    status: str = ""
+    track: str = ""
+    url: str = ""
+    doi: str = ""
+    alignment: str = ALIGNED
+    paper_affiliations: tuple[AffiliationRecord, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class SourceBatch:
+    """Every paper read from one source file or URL, with where it came from."""
+
+    location: str
+    venue: str
+    year: int
+    papers: tuple[PaperRecord, ...]
+    records_read: int
+    sha256: str

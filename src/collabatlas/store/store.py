@@ -1,0 +1,72 @@
+"""The store: one DuckDB file holding every venue and year, opened by one writer at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from collabatlas.errors import StoreError
+from collabatlas.store.migrations import migrate
+
+DEFAULT_DB = "collabatlas.duckdb"
+
+
+class Store:
+    """A collabatlas DuckDB file. Use as a context manager; writes go through :meth:`transaction`."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no such store", hint="run 'collabatlas ingest' first")
+        try:
+            self.conn = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({_first_line(exc)})") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: not a collabatlas store ({_first_line(exc)})") from exc
+        if not read_only:
+            migrate(self.conn)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All writes inside commit together or not at all."""
+        self.conn.execute("BEGIN TRANSACTION")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
+        """Run a read query and return its result as a pyarrow table."""
+        return self.conn.sql(sql, params=params or None).to_arrow_table()
+
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run a read query and return its rows as tuples."""
+        return self.conn.execute(sql, params or []).fetchall()
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

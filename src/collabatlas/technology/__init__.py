@@ -1,0 +1,1 @@
+"""Technology flow: catalog of AI model families and mention detection."""
