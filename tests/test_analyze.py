@@ -60,3 +60,27 @@ def test_wilson_interval_known_values():
     low, high = wilson_interval(141, 5290)
     assert (round(low, 4), round(high, 4)) == (0.0226, 0.0314)
     assert wilson_interval(0, 0) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("counting", ["whole", "fractional", "first-author"])
+def test_credit_rows_cover_every_counted_paper(loaded, counting):
+    from collabatlas.analyze.credits import credit_sql
+
+    rules = ca.CountingRules.parse("US,CN", counting=counting)
+    sql, params = credit_sql(rules)
+    rows = loaded.rows(f"SELECT paper_id, country, credit FROM ({sql})", params)
+    assert len({r[0] for r in rows}) == 10
+    totals: dict[str, float] = {}
+    for paper_id, _, credit in rows:
+        totals[paper_id] = totals.get(paper_id, 0.0) + credit
+    if counting == "fractional":
+        assert all(t == pytest.approx(1.0) for t in totals.values())
+        known = sum(c for _, country, c in rows if country != "unassigned")
+        assert known == pytest.approx(8)  # papers with data
+    chen = {r[1]: r[2] for r in rows if r[0] == "quirks2020:p1"}
+    expected = {
+        "whole": {"CN": 1.0, "US": 1.0},
+        "fractional": {"CN": 1 / 3 + 1 / 6, "US": 1 / 3 + 1 / 6},
+        "first-author": {"CN": 1.0},
+    }[counting]
+    assert chen == pytest.approx(expected)

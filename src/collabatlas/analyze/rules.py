@@ -17,6 +17,16 @@ CHINA_SCOPES: dict[str, tuple[str, ...]] = {
     "mainland": (),
     "greater": ("HK", "MO", "TW"),
 }
+COUNTING_MODES: dict[str, str] = {
+    "whole": "whole: a paper counts once for each country present among its authors",
+    "fractional": (
+        "fractional: each author with a resolved country carries 1/n of the paper (n = such "
+        "authors), split equally over that author's resolved affiliations; country totals sum "
+        "to the papers with data"
+    ),
+    "first-author": "first-author: a paper counts once for each country of its first author",
+}
+UNASSIGNED = "unassigned"
 SCOPE_DESCRIPTIONS = {
     "prc": "China = CN + Hong Kong + Macau (Taiwan separate)",
     "mainland": "China = mainland CN only (Hong Kong, Macau, Taiwan separate)",
@@ -45,10 +55,16 @@ class CountingRules:
     pair: tuple[str, str] = ("US", "CN")
     china_scope: str = "prc"
     accepted_only: bool = True
+    counting: str = "whole"
+    min_count: int = 10
     venues: tuple[str, ...] = field(default=())
     years: tuple[int, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        if self.counting not in COUNTING_MODES:
+            raise UsageError(
+                f"unknown --counting {self.counting!r}", hint="use whole, fractional or first-author"
+            )
         if self.china_scope not in CHINA_SCOPES:
             raise UsageError(
                 f"unknown --china-scope {self.china_scope!r}", hint="use prc, mainland or greater"
@@ -86,5 +102,8 @@ class CountingRules:
         data["status_filter"] = (
             "accepted papers only (Reject/Withdraw excluded)" if self.accepted_only else "all papers"
         )
-        data["counting"] = "whole: a paper counts once for each country present"
+        data["counting_meaning"] = COUNTING_MODES[self.counting]
+        data["unassigned"] = (
+            f"papers or credit without any resolved country are shown as '{UNASSIGNED}'"
+        )
         return data

@@ -35,6 +35,18 @@ ScopeOption = Annotated[
     ),
 ]
 
+CountingOption = Annotated[
+    str,
+    typer.Option(
+        "--counting",
+        help="whole: once per country per paper; fractional: 1/n per author, split over their "
+        "affiliations; first-author: the first author's countries.",
+    ),
+]
+MinCountOption = Annotated[
+    int, typer.Option("--min-count", help="Flag cells with fewer papers than this as small counts.")
+]
+
 
 @contextmanager
 def progress_bar() -> Iterator[Progress | None]:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from collabatlas.analyze import CountingRules, collaboration, top_pairs
+from collabatlas.analyze import CountingRules, collaboration, conventions, top_pairs
 from collabatlas.cli.app import (
     DEFAULT_DB_PATH,
     DbOption,
@@ -83,6 +83,7 @@ def analyze(
     with Store(db, read_only=True) as store:
         rows = collaboration(store, rules).to_pylist()
         pairs = top_pairs(store, rules).to_pylist()
+        conventions_object = conventions(store, rules)
     a, b = rules.pair
     table = Table(
         title=f"{a}–{b} collaboration ({rules.describe()['china_scope_meaning']}; "
@@ -123,7 +124,7 @@ def analyze(
     console.print(top)
     if json_path:
         json_path.write_text(
-            json.dumps({"conventions": rules.describe(), "rows": rows, "top_pairs": pairs}, indent=2),
+            json.dumps({"conventions": conventions_object, "rows": rows, "top_pairs": pairs}, indent=2),
             encoding="utf-8",
         )
 
