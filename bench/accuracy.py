@@ -24,10 +24,13 @@ from pathlib import Path
 
 from labels import AS_CHINA, LABELED, LabeledAuthor, labeled_authors
 
-from collabatlas.resolve import load_registry, resolve_batch
+from collabatlas.resolve import Resolution, load_registry, resolve_batch
+from collabatlas.resolve import evidence as evidence_module
+from collabatlas.resolve import resolver as resolver_module
 from collabatlas.resolve.geo import tld_country
 
-Resolver = Callable[[list[tuple[str, str]]], list[str | None]]
+Pair = tuple[str, str]
+Resolver = Callable[[list[Pair], list[frozenset[str]]], list[str | None]]
 
 
 @dataclass
@@ -61,7 +64,7 @@ class Score:
 def collabatlas_resolver() -> Resolver:
     """The shipped resolver, as a function of distinct pairs."""
     registry = load_registry()
-    return lambda pairs: [r.country for r in resolve_batch(pairs, registry)]
+    return lambda pairs, contexts: [r.country for r in resolve_batch(pairs, registry, contexts)]
 
 
 def naive_resolver() -> Resolver:
@@ -85,7 +88,7 @@ def naive_resolver() -> Resolver:
                 return code
         return tld_country(domain)
 
-    return lambda pairs: [one(raw, domain) for raw, domain in pairs]
+    return lambda pairs, _contexts: [one(raw, domain) for raw, domain in pairs]
 
 
 def score(authors: Iterable[LabeledAuthor], answers: dict[tuple[str, str], str | None]) -> Score:
@@ -129,14 +132,81 @@ def merged(scores: Iterable[Score]) -> Score:
     return total
 
 
+def coauthor_domains(authors: Iterable[LabeledAuthor]) -> dict[Pair, frozenset[str]]:
+    """Each pair's context: the e-mail domains of the other affiliations on its papers."""
+    by_paper: dict[str, set[Pair]] = defaultdict(set)
+    for author in authors:
+        by_paper[author.paper].update(author.affiliations)
+    found: dict[Pair, set[str]] = defaultdict(set)
+    for pairs in by_paper.values():
+        domains = {d for _, d in pairs if d}
+        for pair in pairs:
+            found[pair] |= domains - {pair[1]}
+    return {pair: frozenset(domains) for pair, domains in found.items()}
+
+
 def evaluate(files: list[Path], resolver: Resolver) -> tuple[dict[str, Score], float]:
     """Score every file; returns the per-file scores and the resolver's seconds."""
     per_file = {f.name: list(labeled_authors(f)) for f in files}
     pairs = sorted({p for authors in per_file.values() for a in authors for p in a.affiliations})
+    context = coauthor_domains(a for authors in per_file.values() for a in authors)
     started = time.perf_counter()
-    answers = dict(zip(pairs, resolver(pairs), strict=True))
+    answers = dict(zip(pairs, resolver(pairs, [context.get(p, frozenset()) for p in pairs]), strict=True))
     seconds = time.perf_counter() - started
     return {name: score(authors, answers) for name, authors in per_file.items()}, seconds
+
+
+def _labeled_answers(files: list[Path]) -> list[tuple[LabeledAuthor, Resolution]]:
+    """Each labeled single-affiliation author with the shipped resolver's resolution."""
+    authors = [a for f in files for a in labeled_authors(f)]
+    context = coauthor_domains(authors)
+    labeled = [a for a in authors if a.label is not None]
+    pairs = sorted({a.affiliations[0] for a in labeled})
+    registry = load_registry()
+    found = dict(
+        zip(pairs, resolve_batch(pairs, registry, [context.get(p, frozenset()) for p in pairs]), strict=True)
+    )
+    return [(a, found[a.affiliations[0]]) for a in labeled]
+
+
+def by_method(files: list[Path]) -> None:
+    """Agreement with the labels per method (which rules carry the figures, and how well)."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for author, resolution in _labeled_answers(files):
+        if resolution.country is not None:
+            counts[resolution.method][0] += 1
+            counts[resolution.method][1] += (
+                AS_CHINA.get(resolution.country, resolution.country) == author.label
+            )
+    print(f"{'method':<22}{'answered':>9}{'agree':>8}")
+    for method, (answered, agreed) in sorted(counts.items(), key=lambda kv: -kv[1][0]):
+        print(f"{method:<22}{answered:>9}{agreed / answered:>8.4f}")
+
+
+def calibrate(files: list[Path]) -> None:
+    """Sweep the fuzzy threshold: agreement of answers decided by a near-name, by its ratio.
+
+    Resolves with the threshold lowered to 70, then reports for each candidate threshold how
+    many fuzzy-decided authors it would keep and how many of those agree with the labels.
+    """
+    evidence_module.FUZZY_THRESHOLD = resolver_module.FUZZY_THRESHOLD = 70.0
+    registry = load_registry()
+    rows = []
+    for author, resolution in _labeled_answers(files):
+        if resolution.method != resolver_module.FUZZY_NAME or resolution.country is None:
+            continue
+        raw, domain = author.affiliations[0]
+        hits = [h.score for h in evidence_module.gather(raw, domain, registry).names if h.via == "fuzzy"]
+        agreed = AS_CHINA.get(resolution.country, resolution.country) == author.label
+        rows.append((max(hits, default=0.0), agreed, raw))
+    print(f"{'threshold':>9}{'kept':>6}{'agree':>8}")
+    for threshold in range(70, 101, 2):
+        kept = [agreed for score, agreed, _ in rows if score >= threshold]
+        if kept:
+            print(f"{threshold:>9}{len(kept):>6}{sum(kept) / len(kept):>8.4f}")
+    for score, agreed, raw in sorted(rows):
+        if not agreed:
+            print(f"  disagrees at {score:.1f}: {raw!r}")
 
 
 def main() -> None:
@@ -145,10 +215,17 @@ def main() -> None:
     )
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--show", type=int, default=0, help="print this many disagreements")
+    parser.add_argument("--methods", action="store_true", help="agreement per resolver method")
+    parser.add_argument("--calibrate", action="store_true", help="sweep the fuzzy-name threshold")
     args = parser.parse_args()
     files = args.files or sorted(LABELED.glob("*.json"))
     if not files:
         sys.exit(f"no labeled files found under {LABELED}")
+    if args.calibrate:
+        calibrate(files)
+        return
+    if args.methods:
+        by_method(files)
     ours, our_seconds = evaluate(files, collabatlas_resolver())
     naive, naive_seconds = evaluate(files, naive_resolver())
     print(

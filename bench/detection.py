@@ -28,6 +28,7 @@ class Score:
     fp: int = 0
     fn: int = 0
     role_ok: int = 0
+    roles: Counter[tuple[str, str]] = field(default_factory=Counter)  # (gold, predicted) on tp
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -87,6 +88,7 @@ def _score_pair(
         if gold and pred:
             score.tp += 1
             score.role_ok += ok
+            score.roles[(gold, pred)] += 1
         elif pred:
             score.fp += 1
         else:
@@ -100,6 +102,11 @@ def main() -> None:
     total, per_model = evaluate()
     print(f"detection precision {total.precision:.3f}  recall {total.recall:.3f}  F1 {total.f1:.3f}")
     print(f"role accuracy {total.role_accuracy:.3f} on {total.tp} correctly detected mentions")
+    for role in ("uses", "mentions"):
+        hit = total.roles[(role, role)]
+        predicted = sum(n for (_, p), n in total.roles.items() if p == role)
+        actual = sum(n for (g, _), n in total.roles.items() if g == role)
+        print(f"  role {role!r}: precision {hit / predicted:.3f}  recall {hit / actual:.3f}  (gold {actual})")
     print(f"\n{'model':16} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'role':>6}")
     for model_id, s in sorted(per_model.items()):
         if s.tp + s.fp + s.fn:

@@ -90,7 +90,7 @@ def main() -> None:
         f"collabatlas resolver on {len(pairs):,} distinct strings",
         lambda: ca.resolve_batch(pairs, registry),
     )
-    _, naive = timed("naive baseline on the same strings", lambda: naive_resolver()(pairs))
+    _, naive = timed("naive baseline on the same strings", lambda: naive_resolver()(pairs, []))
     print(
         f"  -> collabatlas {len(pairs) / ours:,.0f} strings/s (target >= 10,000); "
         f"naive {len(pairs) / naive:,.0f} strings/s; ratio {naive / ours:.2f}x"

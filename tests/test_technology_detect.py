@@ -166,7 +166,18 @@ def test_detect_batch_rows(catalog: Catalog) -> None:
         ("abstract", "sam", "uses"),
         ("abstract", "unet", "mentions"),
     ]
-    assert set(out[0]) == {"paper_id", "model_id", "field", "matched", "sentence", "role", "rule"}
+    assert set(out[0]) == {
+        "paper_id",
+        "model_id",
+        "field",
+        "matched",
+        "start",
+        "end",
+        "sentence",
+        "role",
+        "rule",
+    }
+    assert (out[2]["start"], out[2]["end"], out[2]["matched"]) == (20, 25, "U-Net")
 
 
 def _raw() -> dict[str, Any]:
@@ -206,7 +217,8 @@ def test_packaged_catalog_is_complete(catalog: Catalog) -> None:
         "kimi",
     }
     assert required <= {m.id for m in catalog.models}
-    assert catalog.version == "2026.11.1"
+    assert catalog.version == "2026.11.2"
+    assert catalog.get("qwen").llm and not catalog.get("transformer").llm
     resnet = catalog.get("resnet")
     assert (resnet.developer_country, resnet.lab_country) == ("US", "CN")
 

@@ -11,14 +11,42 @@ The Python API mirrors the CLI::
         print(table.to_pandas())
 """
 
-from collabatlas.analyze import CountingRules, collaboration, top_pairs, wilson_interval
+from typing import Any
+
+from collabatlas.analyze import (
+    CountingRules,
+    collaboration,
+    conventions,
+    conventions_footer,
+    country_totals,
+    pair_matrix,
+    papers_behind,
+    top_pairs,
+    wilson_interval,
+)
+from collabatlas.analyze.flow_trends import adoption_trends
+from collabatlas.analyze.flows import flow_matrix, has_flows, model_adoption
+from collabatlas.analyze.source_agreement import compare_source
 from collabatlas.errors import CollabAtlasError, FetchError, InputError, StoreError, UsageError
-from collabatlas.pipeline import IngestReport, ingest, resolve
-from collabatlas.report import authorships, export_authorships
+from collabatlas.pipeline import IngestReport, ingest, resolve_affiliations
+from collabatlas.report import authorships, export_authorships, export_pairs
 from collabatlas.resolve import Resolution, load_registry, resolve_batch, resolve_one
+from collabatlas.scale import WorkFilter, snapshot
+from collabatlas.sources import read_source
 from collabatlas.store import Store
+from collabatlas.technology import detect_pending, load_catalog
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """Heavy parts (matplotlib for the report) load on first use, not on ``import collabatlas``."""
+    if name == "build_report":
+        from collabatlas.report.html import build_report
+
+        return build_report
+    raise AttributeError(f"module 'collabatlas' has no attribute {name!r}")
+
 
 __all__ = [
     "CollabAtlasError",
@@ -30,14 +58,31 @@ __all__ = [
     "Store",
     "StoreError",
     "UsageError",
+    "WorkFilter",
+    "adoption_trends",
     "authorships",
+    "build_report",
     "collaboration",
+    "compare_source",
+    "conventions",
+    "conventions_footer",
+    "country_totals",
+    "detect_pending",
     "export_authorships",
+    "export_pairs",
+    "flow_matrix",
+    "has_flows",
     "ingest",
+    "load_catalog",
     "load_registry",
-    "resolve",
+    "model_adoption",
+    "pair_matrix",
+    "papers_behind",
+    "read_source",
+    "resolve_affiliations",
     "resolve_batch",
     "resolve_one",
+    "snapshot",
     "top_pairs",
     "wilson_interval",
 ]

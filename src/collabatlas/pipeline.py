@@ -52,17 +52,21 @@ def ingest(
     fetcher: CachedFetcher | None = None,
     registry: Registry | None = None,
     progress: Progress | None = None,
+    mailto: str | None = None,
 ) -> IngestReport:
-    """Read every source first (so a bad one changes nothing), then load and resolve them."""
+    """Read every source first (so a bad one changes nothing), then load and resolve them.
+
+    ``mailto`` is the polite identity sent to OpenAlex (default ``$COLLABATLAS_MAILTO``).
+    """
     batches = []
     for done, spec in enumerate(sources):
-        batches.append(read_source(spec, venue, year, fetcher))
+        batches.append(read_source(spec, venue, year, fetcher, mailto=mailto, progress=progress))
         if progress:
             progress("read", done + 1, len(sources))
     return ingest_batches(store, batches, registry=registry, progress=progress)
 
 
-def resolve(store: Store, *, force: bool = False, registry: Registry | None = None) -> int:
+def resolve_affiliations(store: Store, *, force: bool = False, registry: Registry | None = None) -> int:
     """Re-resolve affiliations whose resolution is missing or from another resolver version."""
     registry = registry or load_registry()
     with store.transaction() as conn:

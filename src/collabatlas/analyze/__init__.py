@@ -1,9 +1,27 @@
 """Analyze: collaboration shares, country pairs and their intervals, under explicit counting rules."""
 
 from collabatlas.analyze.collaboration import collaboration, top_pairs
-from collabatlas.analyze.conventions import conventions
+from collabatlas.analyze.conventions import conventions, conventions_footer
 from collabatlas.analyze.credits import credit_sql
-from collabatlas.analyze.rules import CountingRules
+from collabatlas.analyze.evidence import papers_behind
+from collabatlas.analyze.official import compare_official_totals, official_totals
+from collabatlas.analyze.pairs import pair_matrix
+from collabatlas.analyze.rules import UNASSIGNED, CountingRules
 from collabatlas.analyze.stats import wilson_interval
+from collabatlas.analyze.totals import country_totals
 
-__all__ = ["CountingRules", "collaboration", "conventions", "credit_sql", "top_pairs", "wilson_interval"]
+__all__ = [
+    "UNASSIGNED",
+    "CountingRules",
+    "collaboration",
+    "compare_official_totals",
+    "conventions",
+    "conventions_footer",
+    "country_totals",
+    "credit_sql",
+    "official_totals",
+    "pair_matrix",
+    "papers_behind",
+    "top_pairs",
+    "wilson_interval",
+]

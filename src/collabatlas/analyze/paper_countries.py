@@ -24,14 +24,14 @@ def paper_country_sql(rules: CountingRules) -> tuple[str, list[object]]:
     """SQL of (paper_id, venue, year, country) rows: one per country present on a counted paper.
 
     Papers without any resolved country have no row here; use the papers table for totals.
+    Human corrections and paper overrides win (the ``effective_paper_countries`` view).
     """
     where, params = paper_filter_sql(rules)
-    scoped = rules.scoped_sql("r.country")
+    scoped = rules.scoped_sql("c.country")
     sql = f"""
         SELECT DISTINCT p.paper_id, p.venue, p.year, {scoped} AS country
         FROM papers p
-        JOIN authorship_affiliations l ON l.paper_id = p.paper_id
-        JOIN effective_resolutions r ON r.aff_key = l.aff_key
-        WHERE {where} AND r.country IS NOT NULL
+        JOIN effective_paper_countries c ON c.paper_id = p.paper_id
+        WHERE {where}
     """
     return sql, params

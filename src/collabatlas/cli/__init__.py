@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from collabatlas.cli import commands  # noqa: F401  (registers the commands)
+from collabatlas.cli import (
+    commands,  # noqa: F401  (registers the commands)
+    flows,  # noqa: F401  (registers detect and flows)
+    papers,  # noqa: F401  (registers papers)
+    report,  # noqa: F401  (registers report)
+    resolve,  # noqa: F401  (registers explain and registry)
+    review,  # noqa: F401  (registers review and corrections)
+    scale,  # noqa: F401  (registers snapshot)
+    sources,  # noqa: F401  (registers compare)
+)
 from collabatlas.cli.app import app
 from collabatlas.errors import CollabAtlasError
 

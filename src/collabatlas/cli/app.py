@@ -21,7 +21,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+# Piped output gets a fixed, wide line so tables are never truncated to 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB store file.", envvar="COLLABATLAS_DB")]
@@ -46,6 +47,10 @@ CountingOption = Annotated[
 MinCountOption = Annotated[
     int, typer.Option("--min-count", help="Flag cells with fewer papers than this as small counts.")
 ]
+VenuesOption = Annotated[
+    list[str] | None, typer.Option("--venue", help="Only this venue (repeatable), e.g. NeurIPS.")
+]
+YearsOption = Annotated[list[int] | None, typer.Option("--year", help="Only this year (repeatable).")]
 
 
 @contextmanager

@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from collabatlas.analyze import CountingRules, collaboration, conventions, top_pairs
+from collabatlas.analyze import (
+    CountingRules,
+    collaboration,
+    compare_official_totals,
+    conventions,
+    country_totals,
+    top_pairs,
+)
+from collabatlas.analyze.pairs import pair_rules
 from collabatlas.cli.app import (
     DEFAULT_DB_PATH,
+    CountingOption,
     DbOption,
+    MinCountOption,
     PairOption,
     ScopeOption,
+    VenuesOption,
+    YearsOption,
     app,
     console,
+    err_console,
     progress_bar,
 )
+from collabatlas.cli.tables import collaboration_table, country_table, pairs_table
 from collabatlas.pipeline import ingest as ingest_sources
-from collabatlas.pipeline import resolve as resolve_store
+from collabatlas.pipeline import resolve_affiliations as resolve_store
 from collabatlas.report.authorships import export_authorships
+from collabatlas.report.outputs import sidecar_path, write_json
+from collabatlas.report.pairs import export_pairs
+from collabatlas.review.summary import describe_review, review_summary
+from collabatlas.sources.http import CachedFetcher
 from collabatlas.store import Store
 
 export_app = typer.Typer(help="Write tables for other tools.", no_args_is_help=True)
@@ -32,11 +48,20 @@ app.add_typer(export_app, name="export")
 def ingest(
     sources: Annotated[
         list[str],
-        typer.Argument(help="Paper Copilot lists: paths, https URLs, or names such as nips2025."),
+        typer.Argument(
+            help="Paper Copilot lists or conference-site JSON (paths, https URLs, names such as "
+            "nips2025), openreview:VENUE_ID (openreview:NeurIPS.cc/2025/Conference), or "
+            "openalex:SOURCE_ID:YEAR / openalex:neurips2025."
+        ),
     ],
     db: DbOption = DEFAULT_DB_PATH,
     venue: Annotated[str | None, typer.Option(help="Venue, when the file name does not say.")] = None,
     year: Annotated[int | None, typer.Option(help="Year, when the file name does not say.")] = None,
+    refresh: Annotated[bool, typer.Option(help="Refetch from the network instead of the cache.")] = False,
+    mailto: Annotated[
+        str | None,
+        typer.Option(help="E-mail sent to OpenAlex as the polite identity.", envvar="COLLABATLAS_MAILTO"),
+    ] = None,
 ) -> None:
     """Read paper lists into the store and resolve their affiliations (all or nothing)."""
     with Store(db) as store, progress_bar() as bar:
@@ -49,7 +74,15 @@ def ingest(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        result = ingest_sources(store, sources, venue=venue, year=year, progress=report)
+        result = ingest_sources(
+            store,
+            sources,
+            venue=venue,
+            year=year,
+            fetcher=CachedFetcher(refresh=refresh),
+            progress=report,
+            mailto=mailto,
+        )
     for location, venue_year, papers, new in result.sources:
         console.print(f"{venue_year}: {papers} papers ({new} new) from {location}")
     console.print(f"{result.resolved} affiliation strings resolved")
@@ -66,66 +99,59 @@ def resolve(
     console.print(f"{count} affiliation strings resolved")
 
 
-def _pct(value: float) -> str:
-    return f"{100 * value:.2f}%"
-
-
 @app.command()
 def analyze(
     db: DbOption = DEFAULT_DB_PATH,
     pair: PairOption = "US,CN",
     china_scope: ScopeOption = "prc",
+    counting: CountingOption = "whole",
+    min_count: MinCountOption = 10,
+    venue: VenuesOption = None,
+    year: YearsOption = None,
     include_rejected: Annotated[bool, typer.Option(help="Count rejected and withdrawn papers too.")] = False,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
 ) -> None:
-    """Print A–B collaboration per venue-year, with 95% Wilson intervals, and the top country pairs."""
-    rules = CountingRules.parse(pair, china_scope, accepted_only=not include_rejected)
+    """Print A–B collaboration and country totals per venue-year, with 95% Wilson intervals, the
+    unassigned bucket and coverage, and the top country pairs; every table carries its conventions."""
+    rules = CountingRules.parse(
+        pair,
+        china_scope,
+        accepted_only=not include_rejected,
+        counting=counting.lower(),
+        min_count=min_count,
+        venues=tuple(venue or ()),
+        years=tuple(year or ()),
+    )
     with Store(db, read_only=True) as store:
         rows = collaboration(store, rules).to_pylist()
+        totals = country_totals(store, rules).to_pylist()
         pairs = top_pairs(store, rules).to_pylist()
         conventions_object = conventions(store, rules)
-    a, b = rules.pair
-    table = Table(
-        title=f"{a}–{b} collaboration ({rules.describe()['china_scope_meaning']}; "
-        f"{rules.describe()['status_filter']})"
-    )
-    for column in (
-        "venue",
-        "year",
-        "papers",
-        "with data",
-        f"with {a}",
-        f"with {b}",
-        f"{a}–{b}",
-        "share",
-        "share of known",
-        "95% CI",
-    ):
-        table.add_column(column, justify="left" if column == "venue" else "right")
-    for r in rows:
-        table.add_row(
-            r["venue"],
-            str(r["year"]),
-            str(r["papers"]),
-            str(r["papers_with_data"]),
-            str(r["papers_a"]),
-            str(r["papers_b"]),
-            str(r["papers_ab"]),
-            _pct(r["share"]),
-            _pct(r["share_of_known"]),
-            f"{_pct(r['ci_low'])}–{_pct(r['ci_high'])}",
-        )
-    console.print(table)
-    top = Table(title="Top country pairs by co-authored papers (whole counting)")
-    for column in ("pair", "papers"):
-        top.add_column(column, justify="right" if column == "papers" else "left")
-    for p in pairs:
-        top.add_row(f"{p['country_1']}–{p['country_2']}", str(p["papers"]))
-    console.print(top)
+        pair_conventions = conventions(store, pair_rules(rules))
+        official = compare_official_totals(store, rules)
+        review = review_summary(store, rules)
+    console.print(collaboration_table(rows, conventions_object))
+    console.print(country_table(totals, conventions_object))
+    console.print(pairs_table(pairs, pair_conventions))
+    console.print(describe_review(review))
+    for check in official:
+        if check["differs"]:
+            err_console.print(
+                f"Warning: {check['venue']} {check['year']}: {check['ingested_accepted']:,} accepted papers "
+                f"ingested, the official count is {check['official_accepted']:,} "
+                f"({check['difference']:+.1%}; {check['source']})",
+                soft_wrap=True,
+            )
     if json_path:
-        json_path.write_text(
-            json.dumps({"conventions": conventions_object, "rows": rows, "top_pairs": pairs}, indent=2),
-            encoding="utf-8",
+        write_json(
+            json_path,
+            conventions_object,
+            rows=rows,
+            country_totals=totals,
+            top_pairs=pairs,
+            top_pairs_counting="whole: a paper counts once for each pair of countries on it",
+            official_totals=official,
+            review=review,
         )
 
 
@@ -138,4 +164,33 @@ def export_authorships_command(
     """Write one row per authorship with its affiliations, countries and resolution method."""
     with Store(db, read_only=True) as store:
         count = export_authorships(store, out, accepted_only=not include_rejected)
-    console.print(f"{count} authorships written to {out}")
+    console.print(f"{count} authorships written to {out} (conventions in {sidecar_path(out)})")
+
+
+@export_app.command("pairs")
+def export_pairs_command(
+    out: Annotated[Path, typer.Option("--out", help="File to write (.csv or .graphml).")],
+    db: DbOption = DEFAULT_DB_PATH,
+    fmt: Annotated[
+        str, typer.Option("--format", help="csv, or graphml for Gephi and other network tools.")
+    ] = "csv",
+    china_scope: ScopeOption = "prc",
+    min_count: MinCountOption = 10,
+    venue: VenuesOption = None,
+    year: YearsOption = None,
+    include_rejected: Annotated[bool, typer.Option(help="Count rejected and withdrawn papers too.")] = False,
+) -> None:
+    """Write country pairs per venue-year: co-authored papers (whole counting), each country's
+    papers and Salton's index. CSV gets its conventions in FILE.conventions.json beside it; GraphML
+    carries them as the graph attribute 'conventions'."""
+    rules = CountingRules(
+        china_scope=china_scope.lower(),
+        accepted_only=not include_rejected,
+        min_count=min_count,
+        venues=tuple(venue or ()),
+        years=tuple(year or ()),
+    )
+    with Store(db, read_only=True) as store:
+        count = export_pairs(store, out, rules, fmt.lower())
+    where = f" (conventions in {sidecar_path(out)})" if fmt.lower() == "csv" else ""
+    console.print(f"{count} country pairs written to {out}{where}")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
+from collabatlas.analyze.conventions import conventions
+from collabatlas.analyze.rules import CountingRules
+from collabatlas.report.outputs import write_csv
 from collabatlas.store import Store
 
 AUTHORSHIP_COLUMNS = (
@@ -52,23 +52,8 @@ def authorships(store: Store, *, accepted_only: bool = True) -> pa.Table:
     )
 
 
-def write_csv_atomic(table: pa.Table, path: str | Path) -> Path:
-    """Write a table as CSV through a temporary file renamed into place."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        pacsv.write_csv(table, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
 def export_authorships(store: Store, path: str | Path, *, accepted_only: bool = True) -> int:
-    """Write :func:`authorships` to a CSV file; returns the number of rows."""
+    """Write :func:`authorships` to a CSV file (conventions in its sidecar); returns the rows."""
     table = authorships(store, accepted_only=accepted_only)
-    write_csv_atomic(table, path)
+    write_csv(table, path, conventions(store, CountingRules(accepted_only=accepted_only)))
     return table.num_rows

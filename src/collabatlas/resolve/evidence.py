@@ -1,4 +1,5 @@
-"""Parse an affiliation string into evidence: places it names, institutions it names, its domain.
+"""Parse an affiliation string into evidence: its parts and their roles (organisation, sub-unit,
+city, country), the places and institutions it names, its domain and its co-authors' domains.
 
 Everything here is a pure function of the string, the domain and the registry.
 """
@@ -6,10 +7,21 @@ Everything here is a pure function of the string, the domain and the registry.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+
 from collabatlas.resolve.geo import Places, tld_country
-from collabatlas.resolve.registry import Registry
+from collabatlas.resolve.registry import (
+    CURATED,
+    FUZZY_PREFIX,
+    FUZZY_STOPWORDS,
+    GENERIC_WORDS,
+    Registry,
+    distinctive_words,
+    fuzzy_key,
+)
 from collabatlas.resolve.text import (
     clean,
     extract_email_domain,
@@ -99,9 +111,49 @@ NOT_AN_INSTITUTION = frozenset(
         "null",
     ]
 )
+SUB_UNIT_WORDS = frozenset(
+    [
+        "department",
+        "dept",
+        "departments",
+        "departement",
+        "departamento",
+        "school",
+        "faculty",
+        "college",
+        "division",
+        "program",
+        "programme",
+        "group",
+        "lab",
+        "laboratory",
+        "labs",
+        "center",
+        "centre",
+        "institute",
+        "unit",
+        "team",
+        "chair",
+        "section",
+        "graduate",
+    ]
+)
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9&.'-]*")
 BIG_CITY = 300_000
 CITY_DOMINANCE = 5
+# The calibrated fuzzy-name threshold (rapidfuzz ratio on word-sorted name keys, 0–100): the
+# lowest score at which fuzzy-only answers agreed with the development labels at >= 0.99
+# (``python bench/accuracy.py --calibrate``; see docs/accuracy.md).
+FUZZY_THRESHOLD = 88.0
+# A distinctive word of the candidate name must be this close to a word of the string.
+FUZZY_WORD = 80.0
+# Fuzzy matching looks at the names in the two smallest word-prefix blocks of the part, each at
+# most this large (very common prefixes say little and cost much).
+FUZZY_MAX_BLOCK = 400
+
+# Roles a part of an affiliation plays.
+COUNTRY, REGION, CITY = "country", "region", "city"
+ORGANISATION, SUB_UNIT, OTHER = "organisation", "sub-unit", "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,26 +164,30 @@ class PlaceHit:
     text: str
     kind: str  # 'country', 'region', 'city', 'embedded'
     countries: tuple[str, ...]  # most likely first
+    abbreviation: bool = False  # 'CA', 'NSW': weaker than a written-out name
 
 
 @dataclass(frozen=True, slots=True)
 class NameHit:
-    """An institution name, alias or acronym found in the string."""
+    """An institution name, alias, acronym or near-name found in the string."""
 
     part: int
     text: str
-    via: str  # 'name' or 'acronym' or 'site'
+    via: str  # 'name', 'fuzzy' or 'acronym'
     words: int
     institutions: tuple[int, ...]
+    full: bool = False  # the hit is the whole part (apart from places and numbers)
+    score: float = 100.0  # 100 for exact names and acronyms; the fuzzy ratio otherwise
 
 
 @dataclass(slots=True)
 class Evidence:
-    """What one affiliation string and its domain say."""
+    """What one affiliation string, its domain and its co-authors' domains say."""
 
     raw: str
     domain: str
     parts: list[str]
+    roles: list[str] = field(default_factory=list)
     places: list[PlaceHit] = field(default_factory=list)
     names: list[NameHit] = field(default_factory=list)
     site: int | None = None
@@ -139,20 +195,23 @@ class Evidence:
     domain_institutions: tuple[int, ...] = ()
     tld_country: str | None = None
     not_an_institution: bool = False
+    context_domains: tuple[str, ...] = ()
+    context_institutions: tuple[int, ...] = ()
 
 
 def _whole_part_place(part: str, index: int, places: Places) -> PlaceHit | None:
     bare = strip_numbers(part)
     key = fold(bare)
-    if key in places.countries:
-        return PlaceHit(index, part, "country", (places.countries[key],))
+    if key in places.countries:  # 'Georgia' is a country and a US state
+        also = tuple(sorted(places.regions.get(key, ())))
+        return PlaceHit(index, part, COUNTRY, (places.countries[key], *also))
     if key in places.regions:
-        return PlaceHit(index, part, "region", tuple(sorted(places.regions[key])))
+        return PlaceHit(index, part, REGION, tuple(sorted(places.regions[key])))
     abbreviation = bare.strip(" .") if bare.strip(" .") in places.region_abbreviations else bare
     if abbreviation in places.region_abbreviations:
-        return PlaceHit(index, part, "region", places.region_abbreviations[abbreviation])
+        return PlaceHit(index, part, REGION, places.region_abbreviations[abbreviation], abbreviation=True)
     if key in places.cities and not _looks_like_acronym(part):
-        return PlaceHit(index, part, "city", tuple(c for c, _ in places.cities[key]))
+        return PlaceHit(index, part, CITY, tuple(c for c, _ in places.cities[key]))
     return None
 
 
@@ -163,10 +222,10 @@ def _suffix_place(part: str, index: int, places: Places) -> PlaceHit | None:
         return None
     for size in (4, 3, 2, 1):
         if len(words) > size and " ".join(words[-size:]) in places.countries:
-            return PlaceHit(index, part, "country", (places.countries[" ".join(words[-size:])],))
+            return PlaceHit(index, part, COUNTRY, (places.countries[" ".join(words[-size:])],))
     last = strip_numbers(part).split()[-1:] if strip_numbers(part) else []
     if last and last[0] in places.region_abbreviations and len(words) > 1:
-        return PlaceHit(index, part, "region", places.region_abbreviations[last[0]])
+        return PlaceHit(index, part, REGION, places.region_abbreviations[last[0]], abbreviation=True)
     return None
 
 
@@ -207,23 +266,94 @@ def _embedded_places(part: str, index: int, places: Places, skip: set[str]) -> l
     return hits
 
 
+def _is_curated(registry: Registry, index: int) -> bool:
+    return registry.institutions[index].source == CURATED
+
+
 def _name_hits(part: str, index: int, registry: Registry) -> list[NameHit]:
-    words = name_key(part).split()
+    """Exact names and acronyms in one part.
+
+    Curated names count anywhere in the part; names only a bulk registry knows must be the whole
+    part ('School of Management' inside 'Sloan School of Management' is not that school).
+    """
+    words = name_key(strip_numbers(part)).split()
     hits = []
+    covered_to = 0  # a name inside a longer one is not a name ('Google' in 'Google DeepMind')
     for start, word in enumerate(words):
-        if word not in registry.first_words:
+        if start < covered_to or word not in registry.first_words:
             continue
         for size in range(min(registry.max_name_words, len(words) - start), 0, -1):
             phrase = " ".join(words[start : start + size])
             found = registry.names.get(phrase)
-            if found:
-                hits.append(NameHit(index, phrase, "name", size, tuple(found)))
+            if not found:
+                continue
+            full = size == len(words)
+            kept = tuple(i for i in found if full or _is_curated(registry, i))
+            if kept:
+                hits.append(NameHit(index, phrase, "name", size, kept, full=full))
+                covered_to = start + size
                 break
+    stripped = part.strip()
+    in_names = {w for h in hits for w in h.text.split()}
     for token in _TOKEN.findall(part):
         token = token.strip(".'-")
-        if token in registry.acronyms and (token.isupper() or token == part.strip()):
-            hits.append(NameHit(index, token, "acronym", 0, tuple(registry.acronyms[token])))
+        if token.lower() in in_names:  # 'NYU' inside the name 'NYU Shanghai'
+            continue
+        if token in registry.acronyms and (token.isupper() or token == stripped):
+            full = token == stripped.strip(".'-")
+            hits.append(NameHit(index, token, "acronym", 0, tuple(registry.acronyms[token]), full=full))
     return hits
+
+
+def _fuzzy_hits(part: str, index: int, registry: Registry) -> list[NameHit]:
+    """Near-names for a part that names no institution exactly ('Carnegie Melon University').
+
+    rapidfuzz's ratio on word-sorted keys, over the names sharing one of the part's two rarest
+    word prefixes;
+    every distinctive word of the name must be close to a word of the part, and the other way.
+    """
+    key = name_key(strip_numbers(part))
+    query_words = distinctive_words(key)
+    if len(key.split()) < 2 or not query_words:
+        return []
+    blocks = sorted((registry.fuzzy_blocks.get(w[:FUZZY_PREFIX], ()) for w in query_words), key=len)
+    choices = {c for block in blocks[:2] if len(block) <= FUZZY_MAX_BLOCK for c in block}
+    if not choices:
+        return []
+    query = fuzzy_key(key)
+    found = process.extract(query, sorted(choices), scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=5)
+    hits = []
+    for choice, score, _ in found:
+        name = registry.fuzzy_keys[choice]
+        theirs, ours = _check_words(name), _check_words(key)
+        if not (_words_close(theirs, key.split()) and _words_close(ours, name.split())):
+            continue  # 'IIT (ISM) Dhanbad' is not 'IIT (BHU) Varanasi'
+
+        institutions = tuple(registry.names[name])
+        hits.append(NameHit(index, name, "fuzzy", len(name.split()), institutions, True, round(score, 1)))
+    return hits
+
+
+def _check_words(key: str) -> list[str]:
+    """The words a near-name must share: not generic, three letters or more ('bhu', 'ism')."""
+    return [w for w in key.split() if len(w) >= 3 and w not in GENERIC_WORDS and w not in FUZZY_STOPWORDS]
+
+
+def _words_close(words: list[str], others: list[str]) -> bool:
+    """Every word has a close word among ``others``."""
+    return all(process.extractOne(w, others, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) for w in words)
+
+
+def _role(part: str, hits: list[NameHit], place: PlaceHit | None) -> str:
+    """What a part is: a place, an organisation, a sub-unit of one, or something else."""
+    if place and place.kind in (COUNTRY, REGION, CITY):
+        return place.kind
+    words = fold(part).split()
+    if words and words[0] in SUB_UNIT_WORDS and not any(h.full for h in hits):
+        return SUB_UNIT
+    if hits or ORGANISATION_WORDS & set(words):
+        return ORGANISATION
+    return OTHER
 
 
 def _site_hit(parts: list[str], registry: Registry) -> int | None:
@@ -237,19 +367,26 @@ def _site_hit(parts: list[str], registry: Registry) -> int | None:
     return None
 
 
-def gather(raw: str, domain: str, registry: Registry) -> Evidence:
-    """Collect every piece of evidence in one affiliation string and its e-mail domain."""
+def gather(raw: str, domain: str, registry: Registry, context: Iterable[str] = ()) -> Evidence:
+    """Collect every piece of evidence in one affiliation string, its e-mail domain and the
+    e-mail domains of its co-authors on the same papers (``context``)."""
     domain = (domain or extract_email_domain(raw)).strip().lower()
     parts = split_parts(clean(raw))
     evidence = Evidence(raw=raw, domain=domain, parts=parts)
     evidence.not_an_institution = fold(" ".join(parts)) in NOT_AN_INSTITUTION
     places = registry.places
     for index, part in enumerate(parts):
-        hit = _whole_part_place(part, index, places) or _suffix_place(part, index, places)
-        if hit:
-            evidence.places.append(hit)
-        evidence.names.extend(_name_hits(part, index, registry))
-    if not any(h.kind in ("country", "region") for h in evidence.places):
+        hits = _name_hits(part, index, registry)
+        whole_name = any(h.full for h in hits)
+        place = None if whole_name else _whole_part_place(part, index, places)
+        place = place or _suffix_place(part, index, places)
+        if place is None and not hits:
+            hits = _fuzzy_hits(part, index, registry)
+        if place:
+            evidence.places.append(place)
+        evidence.names.extend(hits)
+        evidence.roles.append(_role(part, hits, place))
+    if not any(h.kind in (COUNTRY, REGION) for h in evidence.places):
         covered = _covered({h.text for h in evidence.names})
         place_parts = {h.part for h in evidence.places}
         for index, part in enumerate(parts):
@@ -262,6 +399,11 @@ def gather(raw: str, domain: str, registry: Registry) -> Evidence:
         evidence.tld_country = tld_country(domain)
         if evidence.tld_country not in places.country_names and evidence.tld_country != "US":
             evidence.tld_country = None
+    others = sorted({d.strip().lower() for d in context if d and d.strip().lower() != domain})
+    evidence.context_domains = tuple(others)
+    evidence.context_institutions = tuple(
+        dict.fromkeys(i for d in others for i in registry.institutions_for_domain(d)[1])
+    )
     return evidence
 
 

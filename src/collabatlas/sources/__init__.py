@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from collabatlas.errors import InputError
+from collabatlas.sources.conference_site import (
+    is_conference_site,
+    parse_conference_site,
+    venue_year_from_location,
+)
 from collabatlas.sources.http import CachedFetcher
+from collabatlas.sources.jsonapi import Progress
+from collabatlas.sources.openalex import read_openalex
+from collabatlas.sources.openreview import read_openreview
 from collabatlas.sources.paperlists import parse_paperlists
 from collabatlas.sources.records import SourceBatch
 from collabatlas.sources.venues import canonical_venue, paperlists_url, venue_year_from_name
@@ -21,18 +30,30 @@ def read_source(
     venue: str | None = None,
     year: int | None = None,
     fetcher: CachedFetcher | None = None,
+    *,
+    mailto: str | None = None,
+    progress: Progress | None = None,
 ) -> SourceBatch:
-    """Read one source: a local paperlists file, an https URL, or a name such as ``nips2025``.
+    """Read one source: a Paper Copilot list or a conference site's programme JSON (a path, an
+    https URL, or a name such as ``nips2025``), ``openreview:VENUE_ID`` or ``openalex:…``.
 
     A name that is not an existing file is fetched from Paper Copilot's public repository
-    (cached on disk). Venue and year come from the file name unless given.
+    (cached on disk). Venue and year come from the file name or venue id unless given.
     """
-    if (venue is None) != (year is None):
-        guessed_venue, guessed_year = venue_year_from_name(spec)
-        venue, year = venue or guessed_venue, year or guessed_year
-    elif venue is None or year is None:
-        venue, year = venue_year_from_name(spec)
-    venue = canonical_venue(venue)
+    if spec.startswith("openreview:"):
+        venue_id = spec.removeprefix("openreview:")
+        return read_openreview(
+            venue_id, fetcher or CachedFetcher(), venue=venue, year=year, progress=progress
+        )
+    if spec.startswith("openalex:"):
+        return read_openalex(
+            spec.removeprefix("openalex:"),
+            fetcher or CachedFetcher(),
+            venue=venue,
+            year=year,
+            mailto=mailto,
+            progress=progress,
+        )
     path = Path(spec)
     if spec.startswith(("https://", "http://")):
         data, location = (fetcher or CachedFetcher()).get(spec), spec
@@ -42,8 +63,22 @@ def read_source(
         except OSError as exc:
             raise InputError(f"{spec}: cannot read ({exc.strerror})") from exc
     elif _NAMED.match(spec):
+        venue, year = _venue_year(spec, venue, year, venue_year_from_name)
         location = paperlists_url(venue, year)
         data = (fetcher or CachedFetcher()).get(location)
     else:
         raise InputError(f"{spec}: no such file", hint="give a path, an https URL or a name like nips2018")
-    return parse_paperlists(data, location, venue, year)
+    if is_conference_site(data):
+        site_venue, site_year = _venue_year(spec, venue, year, venue_year_from_location)
+        return parse_conference_site(data, location, site_venue, site_year)
+    return parse_paperlists(data, location, *_venue_year(spec, venue, year, venue_year_from_name))
+
+
+def _venue_year(
+    spec: str, venue: str | None, year: int | None, guess: Callable[[str], tuple[str, int]]
+) -> tuple[str, int]:
+    """The venue and year given, the missing one (or both) guessed from the spec's name."""
+    if venue is None or year is None:
+        guessed_venue, guessed_year = guess(spec)
+        venue, year = venue or guessed_venue, year or guessed_year
+    return canonical_venue(venue), year

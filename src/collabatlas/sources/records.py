@@ -14,6 +14,17 @@ class AffiliationRecord:
 
     raw: str
     domain: str = ""
+    country: str = ""  # ISO code the source itself gives (an OpenReview profile's country), or ''
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResolution:
+    """A source's own answer for one authorship (OpenAlex's institution and country), kept apart."""
+
+    author_position: int
+    institution_id: str
+    institution: str
+    country: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,8 @@ class PaperRecord:
     doi: str = ""
     alignment: str = ALIGNED
     paper_affiliations: tuple[AffiliationRecord, ...] = field(default=())
+    openreview_id: str = ""
+    source_resolutions: tuple[SourceResolution, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

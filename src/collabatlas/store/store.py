@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from collabatlas.errors import StoreError
-from collabatlas.store.migrations import migrate
+from collabatlas.store.migrations import migrate, migration_names
 
 DEFAULT_DB = "collabatlas.duckdb"
 
@@ -24,6 +24,8 @@ class Store:
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such store", hint="run 'collabatlas ingest' first")
+        if read_only and pending_migrations(self.path):
+            Store(self.path).close()  # bring an older store's schema up to date first
         try:
             self.conn = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
@@ -66,6 +68,16 @@ class Store:
     def rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         """Run a read query and return its rows as tuples."""
         return self.conn.execute(sql, params or []).fetchall()
+
+
+def pending_migrations(path: Path) -> bool:
+    """Whether a store file lacks migrations this version of collabatlas ships."""
+    try:
+        with duckdb.connect(str(path), read_only=True) as conn:
+            applied = {r[0] for r in conn.execute("SELECT name FROM schema_migrations").fetchall()}
+    except duckdb.Error:
+        return True
+    return not set(migration_names()) <= applied
 
 
 def _first_line(exc: Exception) -> str:

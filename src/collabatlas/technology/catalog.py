@@ -44,6 +44,7 @@ class CatalogModel:
     context: tuple[str, ...] = ()
     acronym_default: bool = False
     exclude: tuple[str, ...] = ()
+    llm: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def _parse_model(entry: Any, index: int) -> CatalogModel:
             context=_strs(entry, "context", required=False),
             acronym_default=_bool(entry, "acronym_default", required=False),
             exclude=_strs(entry, "exclude", required=False),
+            llm=_bool(entry, "llm", required=False),
         )
         _check(model)
     except (ValueError, TypeError, AttributeError, re.error) as exc:

@@ -146,9 +146,12 @@ def detect_mentions(text: str, catalog: Catalog, *, is_title: bool = False) -> l
     return mentions
 
 
-def detect_batch(rows: Iterable[tuple[str, str, str]], catalog: Catalog) -> list[dict[str, str]]:
-    """Detect mentions in ``(paper_id, title, abstract)`` rows, one dict per mention."""
-    out = []
+def detect_batch(rows: Iterable[tuple[str, str, str]], catalog: Catalog) -> list[dict[str, str | int]]:
+    """Detect mentions in ``(paper_id, title, abstract)`` rows, one dict per mention.
+
+    ``start``/``end`` are the character offsets of ``matched`` inside its field.
+    """
+    out: list[dict[str, str | int]] = []
     for paper_id, title, abstract in rows:
         for field, text in (("title", title), ("abstract", abstract)):
             for m in detect_mentions(text or "", catalog, is_title=field == "title"):
@@ -158,6 +161,8 @@ def detect_batch(rows: Iterable[tuple[str, str, str]], catalog: Catalog) -> list
                         "model_id": m.model_id,
                         "field": field,
                         "matched": m.matched,
+                        "start": m.start,
+                        "end": m.end,
                         "sentence": m.sentence,
                         "role": m.role,
                         "rule": m.rule,

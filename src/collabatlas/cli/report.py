@@ -1,0 +1,58 @@
+"""The ``report`` command: the publishable HTML page with its figures, tables and methods."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from collabatlas.analyze import CountingRules
+from collabatlas.cli.app import (
+    DEFAULT_DB_PATH,
+    CountingOption,
+    DbOption,
+    MinCountOption,
+    PairOption,
+    ScopeOption,
+    VenuesOption,
+    YearsOption,
+    app,
+    console,
+)
+from collabatlas.store import Store
+
+
+@app.command()
+def report(
+    db: DbOption = DEFAULT_DB_PATH,
+    pair: PairOption = "US,CN",
+    china_scope: ScopeOption = "prc",
+    counting: CountingOption = "whole",
+    min_count: MinCountOption = 10,
+    venue: VenuesOption = None,
+    year: YearsOption = None,
+    include_rejected: Annotated[bool, typer.Option(help="Count rejected and withdrawn papers too.")] = False,
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory to write index.html and its files into.")
+    ] = Path("report"),
+) -> None:
+    """Write a self-contained, offline HTML report (index.html), its figures as SVG and PNG, and
+    its tables as CSV with their conventions: headline, trend, country pairs, institutions,
+    technology flow (when detected), the evidence list of papers and the methods."""
+    rules = CountingRules.parse(
+        pair,
+        china_scope,
+        accepted_only=not include_rejected,
+        counting=counting.lower(),
+        min_count=min_count,
+        venues=tuple(venue or ()),
+        years=tuple(year or ()),
+    )
+    with Store(db, read_only=True) as store:
+        from collabatlas.report.html import build_report  # matplotlib loads only when used
+
+        files = build_report(store, rules, out)
+    console.print(f"Report written to {files.index}")
+    console.print(f"Figures (SVG + PNG): {', '.join(files.figures)}")
+    console.print(f"Tables: {', '.join(files.tables)}")

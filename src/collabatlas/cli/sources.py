@@ -1,0 +1,62 @@
+"""``collabatlas compare``: where another source's own resolution and collabatlas's disagree."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import pyarrow.compute as pc
+import typer
+from rich.table import Table
+
+from collabatlas.analyze.source_agreement import DIFFER, agreement_summary, compare_source
+from collabatlas.cli.app import DEFAULT_DB_PATH, DbOption, app, console
+from collabatlas.store import Store
+
+
+@app.command()
+def compare(
+    source: Annotated[str, typer.Option("--source", help="The source whose own resolution to compare.")] = (
+        "openalex"
+    ),
+    db: DbOption = DEFAULT_DB_PATH,
+    limit: Annotated[int, typer.Option(help="Disagreeing papers to print (all go to --json).")] = 20,
+    include_rejected: Annotated[
+        bool, typer.Option(help="Compare rejected and withdrawn papers too.")
+    ] = False,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Also write the comparison as JSON.")
+    ] = None,
+) -> None:
+    """Papers where a source's countries (e.g. OpenAlex's) and collabatlas's differ."""
+    with Store(db, read_only=True) as store:
+        table = compare_source(store, source, accepted_only=not include_rejected)
+    summary = agreement_summary(table)
+    differ = table.filter(pc.equal(table.column("status"), DIFFER)).to_pylist()
+    console.print(
+        f"{summary['papers']} papers from {source}: {summary['agree']} agree, {summary['differ']} differ, "
+        f"{summary['only source']} with countries only from {source}, "
+        f"{summary['only collabatlas']} only from collabatlas, {summary['neither']} from neither"
+    )
+    shown = Table(title=f"Papers where {source} and collabatlas differ ({min(limit, len(differ))} shown)")
+    for column in ("venue", "year", "title", source, "collabatlas", f"only {source}", "only collabatlas"):
+        shown.add_column(column, justify="right" if column == "year" else "left")
+    for row in differ[:limit]:
+        shown.add_row(
+            row["venue"],
+            str(row["year"]),
+            row["title"],
+            ",".join(row["source_countries"]),
+            ",".join(row["collabatlas_countries"]),
+            ",".join(row["only_source"]),
+            ",".join(row["only_collabatlas"]),
+        )
+    console.print(shown)
+    if json_path:
+        json_path.write_text(
+            json.dumps(
+                {"source": source, "summary": summary, "papers": differ}, indent=2, ensure_ascii=False
+            ),
+            encoding="utf-8",
+        )

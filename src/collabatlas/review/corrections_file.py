@@ -1,0 +1,145 @@
+"""The corrections file: a sorted, diff-friendly CSV mirroring the store's corrections, written atomically.
+
+Affiliation rows are keyed by the raw string and the e-mail domain (not the store's hash), so the
+file means something to a reader and applies to any store that holds the same strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from collabatlas.errors import InputError
+from collabatlas.store import Store
+
+AFFILIATION = "affiliation"
+PAPER = "paper"
+COLUMNS = (
+    "kind",
+    "raw",
+    "domain",
+    "paper_id",
+    "action",
+    "institution",
+    "institution_id",
+    "country",
+    "note",
+    "reviewer",
+    "corrected_at",
+    "previous_institution",
+    "previous_country",
+    "previous_method",
+)
+
+
+@dataclass(frozen=True)
+class CorrectionRow:
+    """One line of the corrections file. For papers, ``country`` is the '|'-joined countries."""
+
+    kind: str
+    raw: str
+    domain: str
+    paper_id: str
+    action: str
+    institution: str
+    institution_id: str
+    country: str
+    note: str
+    reviewer: str
+    corrected_at: datetime
+    previous_institution: str
+    previous_country: str
+    previous_method: str
+
+
+def default_corrections_path(db: str | Path) -> Path:
+    """``corrections.csv`` beside the store."""
+    return Path(db).resolve().parent / "corrections.csv"
+
+
+def store_rows(store: Store) -> list[CorrectionRow]:
+    """The store's current corrections, affiliations by (raw, domain) then papers by id."""
+    affiliations = store.rows(
+        "SELECT raw, domain, action, institution, institution_id, country, reviewer, corrected_at, "
+        "previous_institution, previous_country, previous_method FROM corrections ORDER BY raw, domain"
+    )
+    papers = store.rows(
+        "SELECT paper_id, countries, note, reviewer, corrected_at, previous_countries "
+        "FROM paper_overrides ORDER BY paper_id"
+    )
+    rows = [
+        CorrectionRow(AFFILIATION, raw, dom, "", act, inst or "", iid or "", ctry or "", "", who, at,
+                      p_inst or "", p_ctry or "", p_meth or "")
+        for raw, dom, act, inst, iid, ctry, who, at, p_inst, p_ctry, p_meth in affiliations
+    ]  # fmt: skip
+    rows += [
+        CorrectionRow(PAPER, "", "", pid, "override", "", "", "|".join(codes), note, who, at, "",
+                      "|".join(prev or []), "")
+        for pid, codes, note, who, at, prev in papers
+    ]  # fmt: skip
+    return rows
+
+
+def render(rows: list[CorrectionRow]) -> str:
+    """The CSV text of ``rows`` (header first, '\\n' line ends)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        values = [getattr(row, c) for c in COLUMNS]
+        values[COLUMNS.index("corrected_at")] = row.corrected_at.isoformat(timespec="microseconds")
+        writer.writerow(values)
+    return out.getvalue()
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, fsync it, rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def write_corrections(store: Store, path: Path) -> int:
+    """Mirror the store's corrections to ``path`` atomically; returns the number of rows."""
+    rows = store_rows(store)
+    atomic_write(path, render(rows))
+    return len(rows)
+
+
+def read_corrections(path: Path) -> Iterator[CorrectionRow]:
+    """The rows of a corrections file, checked line by line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})", hint="check --corrections") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        raise InputError(
+            f"{path}: not a corrections file (header {','.join(reader.fieldnames or [])!r})",
+            hint=f"the header is {','.join(COLUMNS)}",
+        )
+    for record in reader:
+        line = reader.line_num
+        if None in record or None in record.values() or record["kind"] not in (AFFILIATION, PAPER):
+            raise InputError(f"{path}: line {line}: malformed row", hint="compare with 'corrections export'")
+        try:
+            stamp = datetime.fromisoformat(record["corrected_at"])
+        except ValueError as exc:
+            raise InputError(f"{path}: line {line}: bad corrected_at {record['corrected_at']!r}") from exc
+        fields: dict[str, Any] = {**record, "corrected_at": stamp}
+        yield CorrectionRow(**fields)

@@ -1,0 +1,176 @@
+"""The embedded engine: DuckDB reads the snapshot files directly and runs the plan out of core.
+
+Memory is bounded by ``memory_limit`` (DuckDB's buffer pool, default 2 GB) plus the resolver's
+registry and one batch of strings in Python; everything bigger (the filtered works, the exploded
+affiliations, joins, sorts) spills to a scratch database and temp directory on disk.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+from collabatlas.errors import InputError
+from collabatlas.resolve.registry import Registry, load_registry
+from collabatlas.scale.plan import (
+    COUNTRY_SET_SCHEMA,
+    COUNTRY_SETS,
+    NO_SOURCE,
+    RESOLUTION_SCHEMA,
+    RESOLUTIONS,
+    WORK_COUNTRIES,
+    ScaleResult,
+    resolve_arrow,
+)
+from collabatlas.scale.snapshot import Snapshot, WorkFilter, duckdb_columns
+
+BATCH_SIZE = 5_000
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def reader_sql(snapshot: Snapshot) -> str:
+    """The table function that reads the snapshot's works files."""
+    hive = "true" if snapshot.partitioned else "false"
+    if snapshot.format == "parquet":
+        return f"read_parquet({_literal(snapshot.pattern)}, hive_partitioning={hive})"
+    columns = "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in duckdb_columns().items()) + "}"
+    return (
+        f"read_json({_literal(snapshot.pattern)}, format='newline_delimited', compression='gzip', "
+        f"columns={columns}, hive_partitioning={hive}, maximum_object_size=134217728)"
+    )
+
+
+def filter_sql(flt: WorkFilter) -> tuple[str, list[object]]:
+    """The WHERE clause of the plan's filter step, with its parameters."""
+    clauses = ["id IS NOT NULL", "publication_year IS NOT NULL"]
+    params: list[object] = []
+    if flt.years:
+        clauses.append("publication_year BETWEEN ? AND ?")
+        params.extend(flt.years)
+    if flt.sources:
+        clauses.append("list_contains(?::VARCHAR[], primary_location.source.id)")
+        params.append(list(flt.sources))
+    if flt.topics:
+        clauses.append(
+            "list_has_any(list_concat([primary_topic.id, primary_topic.subfield.id, "
+            "primary_topic.field.id, primary_topic.domain.id], "
+            "coalesce(list_transform(concepts, lambda c: c.id), [])), ?::VARCHAR[])"
+        )
+        params.append(list(flt.topics))
+    return " AND ".join(clauses), params
+
+
+def _resolve_distinct(
+    reader: duckdb.DuckDBPyConnection, registry: Registry, path: Path, batch_size: int
+) -> int:
+    """Stream the distinct strings through the resolver into a Parquet file; returns how many."""
+    count = 0
+    batches = reader.sql("SELECT DISTINCT raw FROM affs").to_arrow_reader(batch_size)
+    with pq.ParquetWriter(path, RESOLUTION_SCHEMA) as writer:
+        for batch in batches:
+            writer.write_batch(resolve_arrow(batch, registry))
+            count += batch.num_rows
+    return count
+
+
+def run_duckdb(
+    snapshot: Snapshot,
+    flt: WorkFilter,
+    out_dir: str | Path,
+    *,
+    registry: Registry | None = None,
+    memory_limit: str = "2GB",
+    threads: int | None = None,
+    temp_dir: str | Path | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ScaleResult:
+    """Run the plan with DuckDB; write the Parquet outputs to ``out_dir`` (a local folder)."""
+    start = time.perf_counter()
+    registry = registry or load_registry()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    where, params = filter_sql(flt)
+    updated = "CAST(updated_date AS VARCHAR)" if snapshot.partitioned else "''"
+    with tempfile.TemporaryDirectory(prefix="collabatlas-scale-", dir=temp_dir) as scratch:
+        con = duckdb.connect(str(Path(scratch) / "scratch.duckdb"))
+        try:
+            con.execute(f"SET memory_limit = {_literal(memory_limit)}")
+            con.execute(f"SET temp_directory = {_literal(str(Path(scratch) / 'spill'))}")
+            con.execute("SET preserve_insertion_order = false")
+            if threads:
+                con.execute(f"SET threads = {int(threads)}")
+            try:
+                con.execute(
+                    f"""
+                    CREATE TABLE works AS
+                    SELECT id AS work_id,
+                           coalesce(primary_location.source.id, '') AS source_id,
+                           coalesce(primary_location.source.display_name, primary_location.source.id,
+                                    {_literal(NO_SOURCE)}) AS venue,
+                           publication_year AS year,
+                           authorships
+                    FROM {reader_sql(snapshot)}
+                    WHERE {where}
+                    QUALIFY row_number() OVER (PARTITION BY id ORDER BY {updated} DESC) = 1
+                    """,
+                    params,
+                )
+            except duckdb.IOException as exc:
+                raise InputError(f"{snapshot.location}: cannot read the works files ({exc})") from exc
+            except duckdb.InvalidInputException as exc:
+                raise InputError(f"{snapshot.location}: not OpenAlex works records ({exc})") from exc
+            con.execute(
+                """
+                CREATE TABLE affs AS
+                SELECT work_id, raw FROM (
+                    SELECT work_id, unnest(a.raw_affiliation_strings) AS raw
+                    FROM (SELECT work_id, unnest(authorships) AS a FROM works)
+                ) WHERE trim(raw) <> ''
+                """
+            )
+            works, authorships = con.execute(
+                "SELECT count(*), coalesce(sum(len(authorships)), 0) FROM works"
+            ).fetchall()[0]
+            resolutions = out / RESOLUTIONS
+            strings = _resolve_distinct(con.cursor(), registry, resolutions, batch_size)
+            con.execute(
+                f"""
+                CREATE TABLE work_countries AS
+                SELECT w.work_id, w.source_id, w.venue, w.year,
+                       coalesce(c.countries, []::VARCHAR[]) AS countries
+                FROM works w LEFT JOIN (
+                    SELECT a.work_id, list_sort(list_distinct(list(r.country))) AS countries
+                    FROM affs a JOIN read_parquet({_literal(str(resolutions))}) r USING (raw)
+                    WHERE r.country IS NOT NULL
+                    GROUP BY a.work_id
+                ) c USING (work_id)
+                """
+            )
+            con.execute(f"COPY work_countries TO {_literal(str(out / WORK_COUNTRIES))} (FORMAT parquet)")
+            sets = (
+                con.sql(
+                    "SELECT source_id, venue, year::INTEGER AS year, countries, count(*)::BIGINT AS works "
+                    "FROM work_countries GROUP BY ALL ORDER BY ALL"
+                )
+                .to_arrow_table()
+                .cast(COUNTRY_SET_SCHEMA)
+            )
+        finally:
+            con.close()
+    pq.write_table(sets, out / COUNTRY_SETS)
+    return ScaleResult(
+        engine="duckdb",
+        works=int(works),
+        authorships=int(authorships),
+        affiliation_strings=strings,
+        country_sets=sets,
+        out_dir=str(out),
+        seconds=time.perf_counter() - start,
+    )

@@ -1,0 +1,122 @@
+"""Reader for the JSON a conference site publishes for its virtual programme (NeurIPS, ICML, ICLR):
+``{"count": N, "results": [{"id", "uid", "name", "authors": [{"id", "fullname", "institution"}],
+"abstract", "topic", "keywords", "decision", "eventtype", "paper_url", "virtualsite_url", …}]}``.
+
+An oral is listed beside its poster: entries with the same normalised title are one paper, whose
+status is the highest of them (Oral > Spotlight > Poster). Tracks (main, datasets and
+benchmarks, position) are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath
+from typing import Any
+
+from collabatlas.errors import InputError, UsageError
+from collabatlas.sources.identity import openreview_id_from_url, title_key
+from collabatlas.sources.jsonapi import expect, text
+from collabatlas.sources.records import AffiliationRecord, AuthorRecord, PaperRecord, SourceBatch
+from collabatlas.sources.venues import canonical_venue
+
+SOURCE = "conference_site"
+_NAME = re.compile(r"(?P<venue>[a-z][a-z0-9]*?[a-z])[-_ ]?(?P<year>(?:19|20)\d\d)")
+_RANKS = ("oral", "spotlight", "poster")
+_DNB = re.compile(r"datasets?\s*(?:and|&)\s*benchmarks?|\bd&b\b", re.IGNORECASE)
+_POSITION = re.compile(r"\bposition\b", re.IGNORECASE)
+_TRACK_FIELDS = ("track", "decision", "eventtype", "event_type", "session")
+
+
+def is_conference_site(data: bytes) -> bool:
+    """Whether ``data`` looks like a conference-site JSON object (paperlists files are arrays)."""
+    return data.lstrip()[:1] == b"{"
+
+
+def venue_year_from_location(location: str) -> tuple[str, int]:
+    """Venue and year from a path or URL such as ``…/neurips-2024-orals-posters.json``."""
+    lowered = location.lower().split("?")[0]
+    for part in reversed(PurePosixPath(lowered).parts):
+        match = _NAME.search(part)
+        if match:
+            return canonical_venue(match["venue"]), int(match["year"])
+    raise UsageError(
+        f"{location}: cannot tell venue and year from the path",
+        hint="name it like neurips-2024-orals-posters.json or pass --venue and --year",
+    )
+
+
+def parse_conference_site(data: bytes, location: str, venue: str, year: int) -> SourceBatch:
+    """Parse a conference site's programme JSON into one paper per title (raises InputError)."""
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{location}: not JSON ({exc})") from exc
+    where = f"{location}"
+    results = expect(expect(document, dict, where).get("results"), list, f"{where}: 'results'")
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for index, entry in enumerate(results):
+        _check(entry, f"{where}: result {index}")
+        groups.setdefault(title_key(entry["name"]), []).append(entry)
+    venue = canonical_venue(venue)
+    papers = tuple(_paper(key, entries, venue, year) for key, entries in groups.items() if key)
+    return SourceBatch(location, venue, year, papers, len(results), hashlib.sha256(data).hexdigest())
+
+
+def _check(entry: Any, where: str) -> None:
+    expect(entry, dict, where)
+    expect(entry.get("name"), str, f"{where}: 'name'")
+    for index, author in enumerate(expect(entry.get("authors", []), list, f"{where}: 'authors'")):
+        expect(author, dict, f"{where}: author {index}")
+        expect(author.get("fullname", ""), str, f"{where}: author {index}: 'fullname'")
+        expect(author.get("institution") or "", str, f"{where}: author {index}: 'institution'")
+
+
+def _rank(entry: Mapping[str, Any]) -> int:
+    words = f"{text(entry.get('eventtype'))} {text(entry.get('decision'))}".lower()
+    return next((i for i, name in enumerate(_RANKS) if name in words), len(_RANKS))
+
+
+def _track(entries: Sequence[Mapping[str, Any]]) -> str:
+    fields = " | ".join(text(e.get(name)) for e in entries for name in _TRACK_FIELDS)
+    if _DNB.search(fields):
+        return "datasets and benchmarks"
+    if _POSITION.search(fields):
+        return "position"
+    return "main"
+
+
+def _first(entries: Sequence[Mapping[str, Any]], name: str) -> str:
+    return next((v for v in (text(e.get(name)) for e in entries) if v), "")
+
+
+def _paper(key: str, entries: list[dict[str, Any]], venue: str, year: int) -> PaperRecord:
+    entries = sorted(entries, key=_rank)
+    best = entries[0]
+    rank = _rank(best)
+    authors = tuple(
+        AuthorRecord(
+            position,
+            text(author.get("fullname")),
+            (AffiliationRecord(text(author["institution"])),) if text(author.get("institution")) else (),
+        )
+        for position, author in enumerate(best.get("authors", []))
+    )
+    paper_url = _first(entries, "paper_url")
+    slug = re.sub(r"[^a-z0-9]", "", venue.lower())
+    return PaperRecord(
+        paper_id=f"{slug}{year}:site:{hashlib.sha1(key.encode()).hexdigest()[:12]}",
+        venue=venue,
+        year=year,
+        title=text(best["name"]),
+        authors=authors,
+        source=SOURCE,
+        source_id=text(str(best.get("uid") or best.get("id") or "")),
+        abstract=_first(entries, "abstract"),
+        status=_RANKS[rank].capitalize() if rank < len(_RANKS) else _first(entries, "decision"),
+        track=_track(entries),
+        url=_first(entries, "virtualsite_url") or paper_url,
+        openreview_id=openreview_id_from_url(paper_url),
+    )
