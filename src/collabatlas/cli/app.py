@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from collabatlas.analyze.rules import CountingRules
 from collabatlas.store import DEFAULT_DB
 
 app = typer.Typer(
@@ -51,6 +52,28 @@ VenuesOption = Annotated[
     list[str] | None, typer.Option("--venue", help="Only this venue (repeatable), e.g. NeurIPS.")
 ]
 YearsOption = Annotated[list[int] | None, typer.Option("--year", help="Only this year (repeatable).")]
+
+
+def rules_from_options(
+    pair: str,
+    china_scope: str,
+    *,
+    include_rejected: bool = False,
+    counting: str = "whole",
+    min_count: int = 10,
+    venue: list[str] | None = None,
+    year: list[int] | None = None,
+) -> CountingRules:
+    """The counting rules from the options the analysis commands share."""
+    return CountingRules.parse(
+        pair,
+        china_scope,
+        accepted_only=not include_rejected,
+        counting=counting.lower(),
+        min_count=min_count,
+        venues=tuple(venue or ()),
+        years=tuple(year or ()),
+    )
 
 
 @contextmanager

@@ -29,6 +29,7 @@ from collabatlas.cli.app import (
     console,
     err_console,
     progress_bar,
+    rules_from_options,
 )
 from collabatlas.cli.tables import collaboration_table, country_table, pairs_table
 from collabatlas.pipeline import ingest as ingest_sources
@@ -113,14 +114,14 @@ def analyze(
 ) -> None:
     """Print A–B collaboration and country totals per venue-year, with 95% Wilson intervals, the
     unassigned bucket and coverage, and the top country pairs; every table carries its conventions."""
-    rules = CountingRules.parse(
+    rules = rules_from_options(
         pair,
         china_scope,
-        accepted_only=not include_rejected,
-        counting=counting.lower(),
+        include_rejected=include_rejected,
+        counting=counting,
         min_count=min_count,
-        venues=tuple(venue or ()),
-        years=tuple(year or ()),
+        venue=venue,
+        year=year,
     )
     with Store(db, read_only=True) as store:
         rows = collaboration(store, rules).to_pylist()

@@ -22,6 +22,7 @@ from collabatlas.cli.app import (
     app,
     console,
     progress_bar,
+    rules_from_options,
 )
 from collabatlas.errors import StoreError, UsageError
 from collabatlas.report.flows import flows_document
@@ -83,13 +84,8 @@ def flows(
     """Which models, from which country, papers by authors of each country mention and build on."""
     if origin not in VIEWS:
         raise UsageError(f"unknown --origin {origin!r}", hint="use developer or lab")
-    rules = CountingRules.parse(
-        pair,
-        china_scope,
-        counting=counting,
-        accepted_only=not include_rejected,
-        venues=tuple(venue or ()),
-        years=tuple(year or ()),
+    rules = rules_from_options(
+        pair, china_scope, include_rejected=include_rejected, counting=counting, venue=venue, year=year
     )
     with _open(db) as store:
         _detect(store)

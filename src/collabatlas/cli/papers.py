@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from collabatlas.analyze import CountingRules, conventions, papers_behind
+from collabatlas.analyze import conventions, papers_behind
 from collabatlas.cli.app import (
     DEFAULT_DB_PATH,
     CountingOption,
@@ -18,6 +18,7 @@ from collabatlas.cli.app import (
     YearsOption,
     app,
     console,
+    rules_from_options,
 )
 from collabatlas.cli.tables import papers_table
 from collabatlas.report.outputs import write_json
@@ -46,13 +47,8 @@ def papers(
     """List the papers behind a count: by default the A–B papers of --pair (analyze's A–B column),
     with --country those behind that country's total (under --counting), each author's
     affiliations, the country each was resolved to, how, and with what confidence."""
-    rules = CountingRules.parse(
-        pair,
-        china_scope,
-        accepted_only=not include_rejected,
-        counting=counting.lower(),
-        venues=tuple(venue or ()),
-        years=tuple(year or ()),
+    rules = rules_from_options(
+        pair, china_scope, include_rejected=include_rejected, counting=counting, venue=venue, year=year
     )
     with Store(db, read_only=True) as store:
         rows = papers_behind(store, rules, country=country).to_pylist()

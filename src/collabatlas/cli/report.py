@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from collabatlas.analyze import CountingRules
 from collabatlas.cli.app import (
     DEFAULT_DB_PATH,
     CountingOption,
@@ -19,6 +18,7 @@ from collabatlas.cli.app import (
     YearsOption,
     app,
     console,
+    rules_from_options,
 )
 from collabatlas.store import Store
 
@@ -40,14 +40,14 @@ def report(
     """Write a self-contained, offline HTML report (index.html), its figures as SVG and PNG, and
     its tables as CSV with their conventions: headline, trend, country pairs, institutions,
     technology flow (when detected), the evidence list of papers and the methods."""
-    rules = CountingRules.parse(
+    rules = rules_from_options(
         pair,
         china_scope,
-        accepted_only=not include_rejected,
-        counting=counting.lower(),
+        include_rejected=include_rejected,
+        counting=counting,
         min_count=min_count,
-        venues=tuple(venue or ()),
-        years=tuple(year or ()),
+        venue=venue,
+        year=year,
     )
     with Store(db, read_only=True) as store:
         from collabatlas.report.html import build_report  # matplotlib loads only when used
