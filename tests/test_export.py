@@ -41,3 +41,15 @@ def test_columns_and_rows(store, registry, tmp_path):
     assert not any(r["title"] == "A Rejected Paper" for r in rows)
     unaligned = [r for r in rows if r["title"] == "Fewer Affiliations Than Authors"]
     assert len(unaligned) == 3 and all(r["affiliation_raw"] == "" for r in unaligned)
+
+
+def test_written_files_follow_the_umask_not_mkstemps_0600(store, registry, tmp_path):
+    import os
+
+    ca.ingest(store, [str(QUIRKS)], registry=registry)
+    old = os.umask(0o022)
+    try:
+        out = ca.export_authorships(store, tmp_path / "a.csv") and tmp_path / "a.csv"
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644

@@ -33,6 +33,7 @@ def _write_atomic(path: str | Path, write: Callable[[str], None]) -> Path:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644 & ~_umask())  # mkstemp makes 0600; published files must be readable
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -68,3 +69,10 @@ def write_csv(table: pa.Table, path: str | Path, conventions: Mapping[str, Any])
     target = write_csv_atomic(table, path)
     write_json(sidecar_path(target), conventions, file=target.name, columns=table.column_names)
     return target
+
+
+def _umask() -> int:
+    """The process umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
