@@ -171,7 +171,10 @@ def measure(cmd: list[str]) -> tuple[dict[str, object], int, float]:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            rss, ticks = tree_sample(proc.pid)
+            try:
+                rss, ticks = tree_sample(proc.pid)
+            except Exception:  # a process vanishing mid-scan must not end the sampling
+                continue
             peak = max(peak, rss)
             cpu_ticks.update(ticks)
             time.sleep(0.05)
@@ -260,7 +263,7 @@ def main() -> None:
                 print(
                     f"{engine:6} {cores} core(s): {wall:7.1f} s wall, peak RSS {peak / 2**30:.2f} GiB, "
                     f"{total / wall:,.0f} authorships/s ({total / wall / cores:,.0f} per core); "
-                    f"{cpu:.1f} CPU s = {total / cpu:,.0f} authorships per CPU-second; "
+                    f"{cpu:.1f} CPU s = {total / max(cpu, 1e-9):,.0f} authorships per CPU-second; "
                     f"{figures['works']:,} AI works, {figures['authorships']:,} of their authorships, "
                     f"{figures['strings']:,} distinct strings; load average before {load:.1f}",
                     flush=True,

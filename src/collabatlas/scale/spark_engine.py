@@ -56,6 +56,10 @@ def spark_session(master: str | None = None, app_name: str = "collabatlas-snapsh
     if master and master.startswith("local"):
         # One machine: a few shuffle partitions, not the cluster default of 200.
         builder = builder.config("spark.sql.shuffle.partitions", "8")
+        # Local mode runs every task in the driver's JVM, whose default 1 GB heap runs out when
+        # two tasks hold cached authorships at once; $COLLABATLAS_SPARK_DRIVER_MEMORY overrides.
+        memory = os.environ.get("COLLABATLAS_SPARK_DRIVER_MEMORY", "4g")
+        builder = builder.config("spark.driver.memory", memory)
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
