@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from collabatlas.store import Store
 FIXTURES = Path(__file__).parent / "fixtures"
 QUIRKS = FIXTURES / "paperlists" / "quirks2020.json"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +38,19 @@ def shared() -> Path:
     if not (SHARED / "paperlists").is_dir():
         pytest.skip(f"shared data not found at {SHARED} (integration data lives beside the checkout)")
     return SHARED
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, headless (skipped with the reason when absent)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium not found at /usr/bin/chromium (apt-get install -y chromium)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright not installed (pip install '.[browser]')"
+    )
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-background-networking"]
+        )
+        yield browser
+        browser.close()

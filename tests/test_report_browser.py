@@ -4,7 +4,6 @@ drawn, every section and table present."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,25 +12,9 @@ import pytest
 import collabatlas as ca
 from collabatlas.report.html import build_report
 
-CHROMIUM = Path("/usr/bin/chromium")
 SECTIONS = ("headline", "trend", "pairs", "institutions", "evidence", "methods")
 TABLES = ("headline-table", "pairs-table", "institutions-table", "evidence-table", "sources-table",
           "coverage-table", "methods-table")  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium not found at /usr/bin/chromium (apt-get install -y chromium)")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright not installed (pip install '.[browser]')"
-    )
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

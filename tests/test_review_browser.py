@@ -5,10 +5,8 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 import signal
 import threading
-from pathlib import Path
 
 import httpx
 import pytest
@@ -16,23 +14,6 @@ import pytest
 import collabatlas as ca
 from collabatlas.review.corrections_file import read_corrections
 from tests.review_support import CSRF, free_port, ingested_store, start_server, stop
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture
-def chromium():
-    if not CHROMIUM.exists() and not shutil.which("chromium"):
-        pytest.skip("Chromium not found at /usr/bin/chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright not installed (pip install '.[browser]')"
-    )
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
