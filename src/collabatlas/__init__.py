@@ -31,6 +31,7 @@ from collabatlas.errors import CollabAtlasError, FetchError, InputError, StoreEr
 from collabatlas.pipeline import IngestReport, ingest, resolve_affiliations
 from collabatlas.report import authorships, export_authorships, export_pairs
 from collabatlas.resolve import Resolution, load_registry, resolve_batch, resolve_one
+from collabatlas.review import correct_affiliation, import_corrections, review_queue, review_summary
 from collabatlas.scale import WorkFilter, snapshot
 from collabatlas.sources import read_source
 from collabatlas.store import Store
@@ -66,12 +67,14 @@ __all__ = [
     "compare_source",
     "conventions",
     "conventions_footer",
+    "correct_affiliation",
     "country_totals",
     "detect_pending",
     "export_authorships",
     "export_pairs",
     "flow_matrix",
     "has_flows",
+    "import_corrections",
     "ingest",
     "load_catalog",
     "load_registry",
@@ -82,6 +85,8 @@ __all__ = [
     "resolve_affiliations",
     "resolve_batch",
     "resolve_one",
+    "review_queue",
+    "review_summary",
     "snapshot",
     "top_pairs",
     "wilson_interval",

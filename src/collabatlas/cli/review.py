@@ -22,7 +22,7 @@ app.add_typer(corrections_app, name="corrections")
 
 CorrectionsOption = Annotated[
     Path | None,
-    typer.Option("--corrections", help="The corrections file [default: corrections.csv beside the store]."),
+    typer.Option("--corrections", help="The corrections file (default: corrections.csv beside the store)."),
 ]
 
 
@@ -40,7 +40,7 @@ def review(
     china_scope: ScopeOption = "prc",
     corrections: CorrectionsOption = None,
     reviewer: Annotated[
-        str | None, typer.Option(help="Name recorded with each correction [default: $USER].")
+        str | None, typer.Option(help="Name recorded with each correction (default: the login name).")
     ] = None,
 ) -> None:
     """Serve the review app: the queue, items, papers and audits, in a browser."""
@@ -75,7 +75,7 @@ def review(
 def export_corrections(
     db: DbOption = DEFAULT_DB_PATH,
     out: Annotated[
-        Path | None, typer.Option("--out", help="File to write [default: the store's file].")
+        Path | None, typer.Option("--out", help="File to write (default: the store's corrections file).")
     ] = None,
 ) -> None:
     """Write the store's corrections to a CSV file (atomically)."""
