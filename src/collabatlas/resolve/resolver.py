@@ -14,7 +14,9 @@ For the country, evidence in the string beats defaults: a country or region the 
 ("Google DeepMind, London" → GB by the city); a named site of a multinational ("Microsoft
 Research Asia" → CN); the chosen institution's home country ("Google" → US); the institution the
 e-mail domain belongs to; for a department-only string, the one institution of its co-authors'
-domains; the domain's country-code TLD; last, a place named inside a longer name. The chosen
+domains; weak naming evidence (a lone word that alone names curated institutions of one
+country, or a curated name marker such as 'State Key Laboratory' or a demonym in the name); the
+domain's country-code TLD; last, a place named inside a longer name. The chosen
 institution's country is cross-checked against the string's places and the domain's TLD; a
 contradiction lowers the confidence (below the review threshold) and is written in the reason.
 """
@@ -40,7 +42,7 @@ from collabatlas.resolve.evidence import (
 from collabatlas.resolve.registry import CURATED, GENERIC_WORDS, Institution, Registry, distinctive_words
 from collabatlas.resolve.text import fold, name_key, strip_numbers
 
-RESOLVER_VERSION = "2.0.0"
+RESOLVER_VERSION = "2.1.0"
 
 # Methods, strongest evidence first (stored with every resolution).
 STRING_COUNTRY = "string-country"
@@ -55,6 +57,8 @@ COAUTHOR_DOMAIN = "coauthor-domain"
 DOMAIN_TLD = "domain-tld"
 DOMAIN_SITE = "domain-site"
 STRING_PLACE = "string-place"
+NAME_WORD = "name-word"
+NAME_MARKER = "name-marker"
 UNRESOLVED = "unresolved"
 NOT_AN_INSTITUTION = "not-an-institution"
 COMPANY_KINDS = frozenset({"company"})
@@ -348,7 +352,7 @@ def _context_institution(evidence: Evidence, registry: Registry) -> Institution 
 
 def decide(evidence: Evidence, registry: Registry) -> Resolution:
     """Turn gathered evidence into a resolution (see the module docstring for the order)."""
-    if not evidence.parts:
+    if not evidence.parts and not evidence.domain_institutions:
         return _resolution(evidence, None, None, 0.0, UNRESOLVED, "empty affiliation", [])
     if evidence.not_an_institution and not evidence.domain_institutions:
         return _resolution(
@@ -424,6 +428,9 @@ def decide(evidence: Evidence, registry: Registry) -> Resolution:
                 f"({', '.join(evidence.context_domains)}) belongs to {shared.name} ({shared.country})",
                 candidates,
             )
+    weak = _weak_name_country(evidence, registry)
+    if weak is not None:
+        return weak
     if tld:
         confidence = 0.7 if evidence.domain.endswith(".edu") else 0.78
         return _resolution(
@@ -439,6 +446,37 @@ def decide(evidence: Evidence, registry: Registry) -> Resolution:
     return _resolution(
         evidence, None, None, 0.0, UNRESOLVED, "no place, institution or domain recognised", candidates
     )
+
+
+def _weak_name_country(evidence: Evidence, registry: Registry) -> Resolution | None:
+    """A country from weak naming evidence, when nothing stronger decided: a lone identifying
+    word of curated institutions that all share one country ('Zorblax Widget Lab' when only
+    Zorblax University uses 'zorblax'), else curated name markers that agree ('State Key
+    Laboratory' → CN, 'German Centre' → DE). A domain suffix naming another country lowers the
+    confidence (or, for a lone word, wins)."""
+    tld = evidence.tld_country
+    found: tuple[str, Institution | None, str, str] | None = None
+    named = [registry.institutions[i] for i in evidence.word_institutions]
+    if named and len({inst.country for inst in named}) == 1 and tld in (None, named[0].country):
+        ids = {inst.id for inst in named}
+        inst = named[0] if len(ids) == 1 else None
+        listed = ", ".join(sorted({i.name for i in named}))
+        found = (named[0].country, inst, NAME_WORD, f"a word that alone names {listed} ({named[0].country})")
+    elif evidence.markers and len({c for _, c in evidence.markers}) == 1:
+        phrases = ", ".join(repr(p) for p, _ in evidence.markers)
+        country = evidence.markers[0][1]
+        found = (
+            country,
+            None,
+            NAME_MARKER,
+            f"the name marker {phrases} ({country}, name_markers v"
+            f"{registry.tables.get('name_markers.csv', '?')})",
+        )
+    if found is None:
+        return None
+    country, inst, method, reason = found
+    notes = [f"but the domain {evidence.domain} points to {tld}"] if tld and tld != country else []
+    return _resolution(evidence, inst, country, 0.5 if notes else 0.7, method, reason, [], notes)
 
 
 def _institution_country(

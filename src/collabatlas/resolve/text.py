@@ -21,6 +21,8 @@ _LEADING_NUMBER = re.compile(r"(?:(?<=^)|(?<=[\s,;(]))\d{1,2}(?=[A-Z][a-z])")
 # LaTeX spacing accents from PDF extraction: 'Montr ´eal', 'T ¨ubingen', '´Ecole'; '`a' is a word.
 _SPACING_ACCENT = re.compile(r"(?<=\w) ?[´`¨ˆ˜¸˘�](?=\w)|[´`¨ˆ˜¸˘�](?=\w)")
 _GRAVE_A = re.compile(r"(?<!\w)`a\b")
+# Dotted acronyms: 'I.B.M.' → 'IBM', 'T.J.' → 'TJ'.
+_DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 # Abbreviations expanded before matching names.
 _EXPANSIONS = {
@@ -65,6 +67,7 @@ def clean(raw: str) -> str:
     text = _URL.sub(" ", _ORCID.sub(" ", _EMAIL.sub(" ", raw))).replace("，", ",")
     text = _SPACING_ACCENT.sub("", _GRAVE_A.sub("a", text))
     text = _LEADING_NUMBER.sub("", _MARKS.sub(" ", text))
+    text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     return " ".join(_FOOTNOTE.sub("", text).split())
 
 
