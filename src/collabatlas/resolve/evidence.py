@@ -148,6 +148,9 @@ LEGAL_FORMS = frozenset(["AB", "NV", "SA"])
 PLACE_PREPOSITIONS = frozenset(["of", "de", "di", "du", "at", "in", "zu", "am", "del", "della", "des"])
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9&.'-]*")
 BIG_CITY = 300_000
+# A town this size counts where names put their town ('HTWG Konstanz'); smaller ones ('Asia',
+# Batangas; 'Bay', Laguna) are more often words.
+SMALL_TOWN = 50_000
 CITY_DOMINANCE = 5
 # The calibrated fuzzy-name threshold (rapidfuzz ratio on word-sorted name keys, 0–100): the
 # lowest score at which fuzzy-only answers agreed with the development labels at >= 0.99
@@ -272,7 +275,11 @@ def _embedded_places(part: str, index: int, places: Places, skip: set[str]) -> l
                 countries = tuple(sorted(places.regions[phrase]))
             elif phrase in places.cities and (
                 places.cities[phrase][0][1] >= BIG_CITY
-                or (_names_its_town(part, words, start, size) and _dominant(places.cities[phrase]))
+                or (
+                    places.cities[phrase][0][1] >= SMALL_TOWN
+                    and _names_its_town(part, words, start, size)
+                    and _dominant(places.cities[phrase])
+                )
             ):
                 countries = (places.cities[phrase][0][0],)
             if countries:
