@@ -360,3 +360,25 @@ def test_raw_sample_resolutions_judged_right_stay_right(registry, row):
         pytest.skip(f"judged {row['verdict']}: {row['note']}")
     result = resolve_one(row["raw"], row["domain"], registry, row["context"])
     assert result.country == row["country"], result.reason
+
+
+def test_name_markers_table_is_well_formed():
+    import pycountry
+
+    rows = (resources.files("collabatlas.resolve") / "data" / "name_markers.csv").read_text(encoding="utf-8")
+    markers = [line.split(",")[:3] for line in rows.splitlines()[1:] if line]
+    assert markers and all(pycountry.countries.get(alpha_2=country) for _, country, _ in markers)
+    assert {kind for _, _, kind in markers} <= {"convention", "agency", "demonym"}
+
+
+def test_a_company_legal_form_is_not_a_region(registry):
+    # 'AB' is Aktiebolag (Sweden), not Alberta, unless a town stands before it.
+    assert resolve_one("Widget Systems AB", "", registry).country is None
+    assert resolve_one("Las Vegas NV", "", registry).country == "US"
+
+
+def test_names_with_digits_match(registry):
+    assert (resolve_one("01.AI", "", registry).institution, resolve_one("01.AI", "", registry).country) == (
+        "01.AI",
+        "CN",
+    )
