@@ -58,3 +58,23 @@ def test_both_engines_give_identical_tables(spark, registry, tmp_path: Path, nam
     assert sorted(map(str, distributed.country_sets.to_pylist())) == sorted(
         map(str, embedded.country_sets.to_pylist())
     )
+
+
+def test_a_run_restores_the_callers_session_options(spark, tmp_path: Path):
+    from collabatlas.scale.spark_engine import RUN_CONF, run_spark
+
+    spark.conf.set("spark.sql.files.openCostInBytes", "8MB")
+    before = {key: spark.conf.get(key, None) for key in RUN_CONF}
+    try:
+        run_spark(SNAPSHOT, WorkFilter(), tmp_path / "spark", spark=spark)
+        assert {key: spark.conf.get(key, None) for key in RUN_CONF} == before
+    finally:
+        spark.conf.unset("spark.sql.files.openCostInBytes")
+
+
+def test_local_sessions_get_the_heap_and_compiler_options(spark):
+    from collabatlas.scale.spark_engine import LOCAL_JAVA_OPTIONS
+
+    conf = spark.sparkContext.getConf()
+    assert conf.get("spark.driver.memory") == "4g"
+    assert LOCAL_JAVA_OPTIONS in (conf.get("spark.driver.extraJavaOptions") or "")

@@ -36,7 +36,7 @@ WORK_FIELDS: dict[str, Any] = {
         "domain": {"id": "string"},
     },
     "concepts": [{"id": "string"}],
-    "authorships": [{"author_position": "string", "raw_affiliation_strings": ["string"]}],
+    "authorships": [{"raw_affiliation_strings": ["string"]}],
 }
 
 _DUCKDB_TYPES = {"string": "VARCHAR", "int": "INTEGER"}

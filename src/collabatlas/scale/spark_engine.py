@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +33,23 @@ if TYPE_CHECKING:
 
 RESOLUTION_DDL = (
     "raw STRING, institution STRING, institution_id STRING, country STRING, confidence DOUBLE, method STRING"
+)
+WORK_KEYS = ("work_id", "source_id", "venue", "year")
+# Session options for the run (the caller's values are restored after it):
+# * one task per input file: gzip is not splittable, and a file of JSON costs far more to parse
+#   than to open, so packing several files into one task only leaves cores idle at the end;
+# * the cached works are kept uncompressed: encoding them costs more CPU than their scans save;
+# * no window group limit: it would sort every file's rows by work id before the dedupe shuffle
+#   to keep one row per id there, but a snapshot's ids are nearly all distinct, so it drops nothing.
+RUN_CONF = {
+    "spark.sql.files.openCostInBytes": "1g",
+    "spark.sql.inMemoryColumnarStorage.compressed": "false",
+    "spark.sql.optimizer.windowGroupLimitThreshold": "-1",
+}
+# Local mode: only the hottest code gets the JVM's optimising (C2) compiler, at 3-4x its default
+# thresholds; on a few cores its compiler threads otherwise take CPU from the tasks for a whole run.
+LOCAL_JAVA_OPTIONS = (
+    "-XX:Tier4InvocationThreshold=20000 -XX:Tier4CompileThreshold=40000 -XX:Tier4BackEdgeThreshold=160000"
 )
 
 
@@ -60,6 +79,8 @@ def spark_session(master: str | None = None, app_name: str = "collabatlas-snapsh
         # two tasks hold cached authorships at once; $COLLABATLAS_SPARK_DRIVER_MEMORY overrides.
         memory = os.environ.get("COLLABATLAS_SPARK_DRIVER_MEMORY", "4g")
         builder = builder.config("spark.driver.memory", memory)
+        java_options = os.environ.get("COLLABATLAS_SPARK_JAVA_OPTIONS", LOCAL_JAVA_OPTIONS)
+        builder = builder.config("spark.driver.extraJavaOptions", java_options)
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
@@ -100,6 +121,56 @@ def filter_column(flt: WorkFilter) -> Column:
     return cond
 
 
+@contextmanager
+def _scoped_conf(spark: SparkSession, settings: dict[str, str]) -> Iterator[None]:
+    """Set session SQL options for the duration of one run, then restore the caller's values."""
+    before = {key: spark.conf.get(key, None) for key in settings}
+    for key, value in settings.items():
+        spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        for key, old in before.items():
+            if old is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, old)
+
+
+def latest_works(spark: SparkSession, snapshot: Snapshot, flt: WorkFilter) -> DataFrame:
+    """Steps 1–2 on slim rows: the filtered works, one per id (the latest), with their strings.
+
+    Columns ``work_id``, ``source_id``, ``venue``, ``year``, ``n_authorships`` and ``raws`` (every
+    non-blank affiliation string of the work's authorships). Rows are slimmed before the dedupe,
+    so its shuffle carries only these columns; the result is hash-partitioned by ``work_id``,
+    which the per-work step reuses without another shuffle.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    no_strings = F.array().cast("array<string>")
+    strings = F.transform("authorships", lambda a: F.coalesce(a["raw_affiliation_strings"], no_strings))
+    source = F.col("primary_location.source")
+    updated = F.col("updated_date") if snapshot.partitioned else F.lit(None)
+    latest = Window.partitionBy("work_id").orderBy(F.col("updated").desc())
+    return (
+        read_works(spark, snapshot)
+        .where(filter_column(flt))
+        .select(
+            F.col("id").alias("work_id"),
+            updated.alias("updated"),
+            F.coalesce(source["id"], F.lit("")).alias("source_id"),
+            F.coalesce(source["display_name"], source["id"], F.lit(NO_SOURCE)).alias("venue"),
+            F.col("publication_year").cast("int").alias("year"),
+            F.when(F.col("authorships").isNull(), 0).otherwise(F.size("authorships")).alias("n_authorships"),
+            F.filter(F.flatten(strings), lambda raw: F.trim(raw) != "").alias("raws"),
+        )
+        .withColumn("_n", F.row_number().over(latest))
+        .where(F.col("_n") == 1)
+        .drop("_n", "updated")
+    )
+
+
 def run_spark(
     snapshot: Snapshot,
     flt: WorkFilter,
@@ -112,7 +183,6 @@ def run_spark(
     start = time.perf_counter()
     spark = spark or spark_session(master)
     from pyspark import StorageLevel
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     out = str(out_dir) if "://" in str(out_dir) else str(Path(out_dir).resolve())
@@ -121,63 +191,40 @@ def run_spark(
     def path(name: str) -> str:
         return f"{out}/{name}"
 
-    updated = F.col("updated_date").cast("string") if snapshot.partitioned else F.lit("")
-    latest = Window.partitionBy("id").orderBy(updated.desc())
-    source = F.col("primary_location.source")
-    works = (
-        read_works(spark, snapshot)
-        .where(filter_column(flt))
-        .withColumn("_n", F.row_number().over(latest))
-        .where(F.col("_n") == 1)
-        .select(
-            F.col("id").alias("work_id"),
-            F.coalesce(source["id"], F.lit("")).alias("source_id"),
-            F.coalesce(source["display_name"], source["id"], F.lit(NO_SOURCE)).alias("venue"),
-            F.col("publication_year").cast("int").alias("year"),
-            "authorships",
-        )
-        .persist(StorageLevel.MEMORY_AND_DISK)
-    )
-    try:
-        affs = (
-            works.select("work_id", F.explode("authorships").alias("a"))
-            .select("work_id", F.explode("a.raw_affiliation_strings").alias("raw"))
-            .where(F.trim("raw") != "")
-        )
+    with _scoped_conf(spark, RUN_CONF):
+        works = latest_works(spark, snapshot, flt).persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            (
+                works.select(F.explode("raws").alias("raw"))
+                .distinct()
+                .mapInArrow(resolve_partition, RESOLUTION_DDL)
+                .write.mode("overwrite")
+                .parquet(path(RESOLUTIONS))
+            )
+            counts = works.select(F.count("*"), F.sum("n_authorships")).first()
+            n_works, n_authorships = (counts[0], counts[1] or 0) if counts else (0, 0)
+            resolved = spark.read.parquet(path(RESOLUTIONS))
+            strings = resolved.count()
+            # Inside the work_id partitions of the cached works: no shuffle; the resolutions are
+            # broadcast when small (Spark sizes them from the Parquet files).
+            (
+                works.select(*WORK_KEYS, F.explode_outer("raws").alias("raw"))
+                .join(resolved.where(F.col("country").isNotNull()).select("raw", "country"), "raw", "left")
+                .groupBy(*WORK_KEYS)
+                .agg(F.array_sort(F.collect_set("country")).alias("countries"))
+                .write.mode("overwrite")
+                .parquet(path(WORK_COUNTRIES))
+            )
+        finally:
+            works.unpersist()
         (
-            affs.select("raw")
-            .distinct()
-            .mapInArrow(resolve_partition, RESOLUTION_DDL)
-            .write.mode("overwrite")
-            .parquet(path(RESOLUTIONS))
-        )
-        resolved = spark.read.parquet(path(RESOLUTIONS))
-        countries = (
-            affs.join(resolved.where(F.col("country").isNotNull()).select("raw", "country"), "raw")
-            .groupBy("work_id")
-            .agg(F.array_sort(F.collect_set("country")).alias("countries"))
-        )
-        (
-            works.select("work_id", "source_id", "venue", "year")
-            .join(countries, "work_id", "left")
-            .withColumn("countries", F.coalesce("countries", F.array().cast("array<string>")))
-            .write.mode("overwrite")
-            .parquet(path(WORK_COUNTRIES))
-        )
-        sets = (
             spark.read.parquet(path(WORK_COUNTRIES))
             .groupBy("source_id", "venue", "year", "countries")
             .agg(F.count("*").cast("long").alias("works"))
+            .write.mode("overwrite")
+            .parquet(path(COUNTRY_SETS))
         )
-        sets.write.mode("overwrite").parquet(path(COUNTRY_SETS))
-        counts = works.select(
-            F.count("*"), F.sum(F.when(F.col("authorships").isNull(), 0).otherwise(F.size("authorships")))
-        ).first()
-        n_works, n_authorships = (counts[0], counts[1] or 0) if counts else (0, 0)
-        strings = resolved.count()
         table = spark.read.parquet(path(COUNTRY_SETS)).toArrow().cast(COUNTRY_SET_SCHEMA)
-    finally:
-        works.unpersist()
     return ScaleResult(
         engine="spark",
         works=int(n_works),
