@@ -3,6 +3,7 @@
     python bench/scale.py                                   # 10 million authorships, both engines
     python bench/scale.py --authorships 1000000 --engines duckdb
     python bench/scale.py --spark-authorships 2000000      # Spark on a smaller snapshot
+    python bench/scale.py --keep /tmp/snapshots            # keep (and reuse) the snapshot
 
 Builds gzipped JSON Lines in the real Work schema (``data/works/updated_date=*/part_NNN.gz``) in a
 temp dir. Affiliation strings are drawn, per author, from the ``aff`` fields of the shared paper
@@ -135,6 +136,22 @@ def build_snapshot(root: Path, authorships: int) -> tuple[int, int]:
     return works, total
 
 
+def snapshot_at(root: Path, authorships: int) -> tuple[int, int]:
+    """Build the snapshot at ``root`` unless a finished one is there; returns (works, authorships)."""
+    counts = root / "counts.json"
+    start = time.perf_counter()
+    if counts.exists():
+        works, total = json.loads(counts.read_text())
+        how = f"reused from {root}"
+    else:
+        works, total = build_snapshot(root, authorships)
+        counts.write_text(json.dumps([works, total]))
+        how = f"built in {time.perf_counter() - start:.0f} s"
+    mb = sum(f.stat().st_size for f in root.rglob("*.gz")) / 1e6
+    print(f"snapshot: {works:,} works, {total:,} authorships, {mb:,.0f} MB gzipped ({how})", flush=True)
+    return works, total
+
+
 def tree_sample(pid: int) -> tuple[int, dict[int, int]]:
     """Summed resident memory (bytes) of a process and its descendants, and each one's CPU ticks."""
     children: dict[int, list[int]] = {}
@@ -222,6 +239,7 @@ def main() -> None:
     parser.add_argument("--spark-authorships", type=int, default=None, help="default: --authorships")
     parser.add_argument("--engines", default="duckdb,spark")
     parser.add_argument("--memory-limit", default="2GB")
+    parser.add_argument("--keep", metavar="DIR", help="build the snapshot in DIR (reused when there)")
     parser.add_argument("--run-engine", nargs=5, metavar=("ENGINE", "SNAPSHOT", "OUT", "CORES", "MEM"))
     args = parser.parse_args()
     if args.run_engine:
@@ -231,21 +249,13 @@ def main() -> None:
     engines = args.engines.split(",")
     sizes = {"duckdb": args.authorships, "spark": args.spark_authorships or args.authorships}
     with tempfile.TemporaryDirectory(prefix="collabatlas-bench-") as tmp:
-        built: dict[int, tuple[str, int, int]] = {}
+        built: dict[int, tuple[str, int]] = {}
         for engine in engines:
             size = sizes[engine]
             if size not in built:
-                root = Path(tmp) / f"snapshot-{size}"
-                start = time.perf_counter()
-                works, total = build_snapshot(root, size)
-                mb = sum(f.stat().st_size for f in root.rglob("*.gz")) / 1e6
-                print(
-                    f"snapshot: {works:,} works, {total:,} authorships, {mb:,.0f} MB gzipped "
-                    f"(built in {time.perf_counter() - start:.0f} s)",
-                    flush=True,
-                )
-                built[size] = (str(root), works, total)
-            root, works, total = built[size]
+                root = Path(args.keep or tmp) / f"snapshot-{size}"
+                built[size] = (str(root), snapshot_at(root, size)[1])
+            root, total = built[size]
             for cores in (2,) if engine == "duckdb" else (1, 2):
                 cmd = [
                     sys.executable,

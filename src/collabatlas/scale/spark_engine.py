@@ -46,9 +46,12 @@ RUN_CONF = {
     "spark.sql.inMemoryColumnarStorage.compressed": "false",
     "spark.sql.optimizer.windowGroupLimitThreshold": "-1",
 }
-# Local mode: only the hottest code gets the JVM's optimising (C2) compiler, at 3-4x its default
-# thresholds; on a few cores its compiler threads otherwise take CPU from the tasks for a whole run.
+# Local mode JVM options: the throughput garbage collector (a batch run wants throughput, not the
+# short pauses G1 buys with write barriers and concurrent threads), and the optimising (C2) compiler
+# only for the hottest code, at 3-4x its default thresholds: on a few cores its compiler thread
+# otherwise takes CPU from the tasks for the whole run.
 LOCAL_JAVA_OPTIONS = (
+    "-XX:+UseParallelGC "
     "-XX:Tier4InvocationThreshold=20000 -XX:Tier4CompileThreshold=40000 -XX:Tier4BackEdgeThreshold=160000"
 )
 
