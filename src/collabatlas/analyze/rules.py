@@ -103,7 +103,5 @@ class CountingRules:
             "accepted papers only (Reject/Withdraw excluded)" if self.accepted_only else "all papers"
         )
         data["counting_meaning"] = COUNTING_MODES[self.counting]
-        data["unassigned"] = (
-            f"papers or credit without any resolved country are shown as '{UNASSIGNED}'"
-        )
+        data["unassigned"] = f"papers or credit without any resolved country are shown as '{UNASSIGNED}'"
         return data
