@@ -22,6 +22,8 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+from scale import tree_sample  # bench/scale.py, beside this script
+
 HEADER = "stage tasks   wall    run    cpu    gc   in MB  shufIn shufOut  name"
 
 
@@ -59,22 +61,10 @@ def stage_rows(url: str, app: str) -> list[Row]:
 
 def thread_cpu(root: int) -> Counter[str]:
     """CPU seconds of every thread of ``root`` and its descendants, by process and thread name."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    tree, frontier = {root}, [root]
-    while frontier:
-        pid = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == pid]
-        tree.update(children)
-        frontier.extend(children)
+    _, per_process = tree_sample(root)
     tick = os.sysconf("SC_CLK_TCK")
     groups: Counter[str] = Counter()
-    for pid in tree:
+    for pid in per_process:
         try:
             process = Path(f"/proc/{pid}/comm").read_text().strip()
             for thread in Path(f"/proc/{pid}/task").iterdir():

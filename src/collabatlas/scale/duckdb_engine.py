@@ -141,11 +141,7 @@ def run_duckdb(
                 )
                 """
             )
-            con.execute(
-                """
-                CREATE TABLE affs AS SELECT work_id, unnest(raws) AS raw FROM works
-                """
-            )
+            con.execute("CREATE TABLE affs AS SELECT work_id, unnest(raws) AS raw FROM works")
             works, authorships = con.execute(
                 "SELECT count(*), coalesce(sum(n_authorships), 0) FROM works"
             ).fetchall()[0]
