@@ -64,11 +64,11 @@ def test_wilson_interval_known_values():
 
 @pytest.mark.parametrize("counting", ["whole", "fractional", "first-author"])
 def test_credit_rows_cover_every_counted_paper(loaded, counting):
-    from collabatlas.analyze.credits import credit_sql
+    from collabatlas.analyze import paper_credits
 
     rules = ca.CountingRules.parse("US,CN", counting=counting)
-    sql, params = credit_sql(rules)
-    rows = loaded.rows(f"SELECT paper_id, country, credit FROM ({sql})", params)
+    table = paper_credits(loaded, rules).select(["paper_id", "country", "credit"]).to_pylist()
+    rows = [(r["paper_id"], r["country"], r["credit"]) for r in table]
     assert len({r[0] for r in rows}) == 10
     totals: dict[str, float] = {}
     for paper_id, _, credit in rows:

@@ -20,9 +20,9 @@ from collabatlas.analyze import (
     conventions,
     conventions_footer,
     country_totals,
-    credit_sql,
     official_totals,
     pair_matrix,
+    paper_credits,
 )
 from collabatlas.analyze.stats import wilson_interval
 from collabatlas.cli import app
@@ -92,11 +92,10 @@ def test_country_totals_exact(counted, counting, scope):
 @pytest.mark.parametrize("scope", ["prc", "mainland", "greater"])
 def test_hong_kong_counted_once(counted, counting, scope):
     """c2 has an author in HK and one in CN+HK: folded into CN it gives CN one paper, not two."""
-    sql, params = credit_sql(rules(counting, scope))
     credits = {
-        c: k
-        for p, c, k in counted.rows(f"SELECT paper_id, country, credit FROM ({sql})", params)
-        if p.endswith("c2")
+        r["country"]: r["credit"]
+        for r in paper_credits(counted, rules(counting, scope)).to_pylist()
+        if r["paper_id"].endswith("c2")
     }
     assert sum(credits.values()) <= 2
     if scope == "mainland":
@@ -235,6 +234,45 @@ def test_export_pairs_csv(counted, tmp_path):
         "papers_2",
         "salton",
     ]
-    assert json.loads(sidecar_path(out).read_text())["conventions"]["counting"] == "whole"
+    sidecar = json.loads(sidecar_path(out).read_text())["conventions"]
+    assert sidecar["pair_counting"].startswith("whole: a paper counts once for each pair")
     with pytest.raises(ca.UsageError, match="format"):
         export_pairs(counted, tmp_path / "x", fmt="gexf")
+
+
+@pytest.mark.parametrize("counting", ["fractional", "first-author"])
+@pytest.mark.parametrize(
+    "selection",
+    [["--venue", "counting"], ["--year", "2021"], ["--venue", "counting", "--year", "2021"]],
+)
+def test_a_filter_changes_no_credit(counted_db, tmp_path, counting, selection):
+    """Regression: --venue set every credit column to 0, --year alone crashed (parameters by position)."""
+    runner = CliRunner()
+    db = ["--db", str(counted_db)]
+    full, narrowed = tmp_path / "full.json", tmp_path / "narrowed.json"
+    assert runner.invoke(app, ["analyze", *db, "--counting", counting, "--json", str(full)]).exit_code == 0
+    result = runner.invoke(app, ["analyze", *db, "--counting", counting, *selection, "--json", str(narrowed)])
+    assert result.exit_code == 0, result.output
+    whole, part = json.loads(full.read_text()), json.loads(narrowed.read_text())
+    assert part["rows"] == whole["rows"] and part["country_totals"] == whole["country_totals"]
+    assert part["rows"][0]["credit_a"] > 0
+
+
+@pytest.mark.parametrize("counting", ["whole", "fractional", "first-author"])
+def test_paper_override_applies_in_every_counting_mode(counted, counting):
+    """Regression: an override to CN|US was ignored under fractional counting."""
+    from collabatlas.review import override_paper
+
+    override_paper(counted, "counting2021:c7", ["CN", "US"], reviewer="test")
+    credits = {
+        r["country"]: r["credit"]
+        for r in paper_credits(counted, rules(counting)).to_pylist()
+        if r["paper_id"] == "counting2021:c7"
+    }
+    if counting == "first-author":  # the override keeps the first author's US, so US leads it
+        assert credits == {"US": pytest.approx(1.0)}
+    else:
+        expected = 0.5 if counting == "fractional" else 1.0
+        assert credits == {"CN": pytest.approx(expected), "US": pytest.approx(expected)}
+    behind = ca.papers_behind(counted, rules(counting)).column("paper_id").to_pylist()
+    assert "counting2021:c7" in behind

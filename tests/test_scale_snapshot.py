@@ -9,7 +9,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from collabatlas.analyze import CountingRules, collaboration, top_pairs
+from collabatlas.analyze import (
+    CountingRules,
+    collaboration,
+    conventions,
+    country_totals,
+    pair_matrix,
+    top_pairs,
+)
 from collabatlas.errors import InputError, UsageError
 from collabatlas.pipeline import ingest
 from collabatlas.scale import AI_TOPICS, WorkFilter, locate, run_engine, snapshot
@@ -113,10 +120,34 @@ def test_snapshot_loads_aggregates_that_analyze_reads(store, tmp_path, registry)
     assert store.rows("SELECT count(*) FROM snapshot_loads")[0][0] == 2
 
 
-def test_aggregates_support_whole_counting_only(store, tmp_path, registry):
+def test_every_table_shows_the_same_venue_years(store, tmp_path, registry):
+    """Aggregates enter every table under whole counting, and none under the other modes."""
+    ingest(store, [str(QUIRKS)], registry=registry)
     snapshot(store, str(SNAPSHOT), out_dir=tmp_path / "out", registry=registry)
-    with pytest.raises(UsageError, match="whole counting"):
-        collaboration(store, CountingRules.parse("US,CN", counting="fractional"))
+
+    def venue_years(table) -> set[tuple[str, int]]:
+        return {(r["venue"], r["year"]) for r in table.to_pylist()}
+
+    listed = {("quirks", 2020)}
+    for counting in ("whole", "fractional", "first-author"):
+        rules = CountingRules.parse("US,CN", counting=counting)
+        shown = venue_years(collaboration(store, rules))
+        assert venue_years(country_totals(store, rules)) == shown
+        assert venue_years(pair_matrix(store, rules)) <= shown
+        aggregates = conventions(store, rules)["aggregates"]
+        if counting == "whole":
+            assert (NEURIPS, 2019) in shown and shown > listed
+            assert {(r["venue"], r["year"]) for r in aggregates["included"]} == shown - listed
+        else:
+            assert shown == listed
+            assert (NEURIPS, 2019) in {(r["venue"], r["year"]) for r in aggregates["excluded"]}
+    whole = CountingRules.parse("US,CN")
+    totals = {
+        (r["venue"], r["year"], r["country"]): r["paper_count"]
+        for r in country_totals(store, whole).to_pylist()
+    }
+    for row in collaboration(store, whole).to_pylist():
+        assert totals.get((row["venue"], row["year"], "US"), 0) == row["papers_a"]
 
 
 def test_cli_snapshot_then_analyze(tmp_path: Path):

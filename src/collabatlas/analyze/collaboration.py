@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from collabatlas.analyze.country_sets import country_set_counts, country_set_pairs_sql, merge_counts
-from collabatlas.analyze.credits import credit_sql
-from collabatlas.analyze.paper_countries import paper_country_sql, paper_filter_sql
+from collabatlas.analyze.counted import CREDIT_DIGITS, counted_pipeline
+from collabatlas.analyze.pipeline import SqlPipeline
 from collabatlas.analyze.rules import CountingRules
 from collabatlas.analyze.stats import wilson_interval
 from collabatlas.store import Store
@@ -46,94 +45,73 @@ def collaboration(store: Store, rules: CountingRules | None = None) -> pa.Table:
     ``rules.counting``, ``credit_a``/``credit_b`` are A's and B's totals over all papers and
     ``ab_credit_a``/``ab_credit_b`` the A and B credit of the A–B papers (whole: both equal
     ``papers_ab``; fractional: A's and B's fractions; first-author: A–B papers led by A, by B).
-    ``small`` flags ``papers_ab`` below ``rules.min_count``.
+    ``small`` flags ``papers_ab`` below ``rules.min_count``. Every figure is a sum over the
+    counted-papers relation (:mod:`collabatlas.analyze.counted`).
     """
     rules = rules or CountingRules()
-    where, params = paper_filter_sql(rules)
-    countries, country_params = paper_country_sql(rules)
-    credits, credit_params = credit_sql(rules)
     a, b = rules.pair
-    rows = store.rows(
-        f"""
-        WITH pc AS ({countries}),
-        flags AS (
-            SELECT paper_id,
-                   bool_or(country = ?) AS has_a,
-                   bool_or(country = ?) AS has_b
-            FROM pc GROUP BY paper_id
-        ),
-        credit AS (
-            SELECT paper_id,
-                   coalesce(sum(credit) FILTER (WHERE country = ?), 0) AS credit_a,
-                   coalesce(sum(credit) FILTER (WHERE country = ?), 0) AS credit_b
-            FROM ({credits}) GROUP BY paper_id
-        )
-        SELECT p.venue, p.year, count(*) AS papers,
-               count(f.paper_id) AS papers_with_data,
-               count(*) FILTER (WHERE f.has_a) AS papers_a,
-               count(*) FILTER (WHERE f.has_b) AS papers_b,
-               count(*) FILTER (WHERE f.has_a AND f.has_b) AS papers_ab,
-               coalesce(sum(k.credit_a), 0)::DOUBLE AS credit_a,
-               coalesce(sum(k.credit_b), 0)::DOUBLE AS credit_b,
-               coalesce(sum(k.credit_a) FILTER (WHERE f.has_a AND f.has_b), 0)::DOUBLE AS ab_credit_a,
-               coalesce(sum(k.credit_b) FILTER (WHERE f.has_a AND f.has_b), 0)::DOUBLE AS ab_credit_b
-        FROM papers p
-        LEFT JOIN flags f ON f.paper_id = p.paper_id
-        LEFT JOIN credit k ON k.paper_id = p.paper_id
-        WHERE {where}
-        GROUP BY p.venue, p.year
-        ORDER BY p.venue, p.year
-        """,
-        [*country_params, a, b, *credit_params, a, b, *params],
+    pipeline = counted_pipeline(store, rules).then(
+        "pair_credit",
+        """SELECT k.row_key, list_contains(c.countries, $a) AND list_contains(c.countries, $b) AS is_ab,
+               sum(k.credit * k.weight) FILTER (WHERE k.country = $a) AS credit_a,
+               sum(k.credit * k.weight) FILTER (WHERE k.country = $b) AS credit_b
+        FROM credits k JOIN counted c ON c.row_key = k.row_key GROUP BY k.row_key, c.countries""",
+        a=a,
+        b=b,
     )
-    rows = merge_counts(rows, country_set_counts(store, rules))
+    rows = pipeline.query(
+        store,
+        """SELECT c.venue, c.year, sum(c.weight)::BIGINT AS papers,
+               coalesce(sum(c.weight) FILTER (WHERE len(c.countries) > 0), 0)::BIGINT AS papers_with_data,
+               coalesce(sum(c.weight) FILTER (WHERE list_contains(c.countries, $a)), 0)::BIGINT AS papers_a,
+               coalesce(sum(c.weight) FILTER (WHERE list_contains(c.countries, $b)), 0)::BIGINT AS papers_b,
+               coalesce(sum(c.weight) FILTER (WHERE list_contains(c.countries, $a)
+                                              AND list_contains(c.countries, $b)), 0)::BIGINT AS papers_ab,
+               round(coalesce(sum(k.credit_a), 0), $digits)::DOUBLE AS credit_a,
+               round(coalesce(sum(k.credit_b), 0), $digits)::DOUBLE AS credit_b,
+               round(coalesce(sum(k.credit_a) FILTER (WHERE k.is_ab), 0), $digits)::DOUBLE AS ab_credit_a,
+               round(coalesce(sum(k.credit_b) FILTER (WHERE k.is_ab), 0), $digits)::DOUBLE AS ab_credit_b
+        FROM counted c LEFT JOIN pair_credit k ON k.row_key = c.row_key
+        GROUP BY c.venue, c.year ORDER BY c.venue, c.year""",
+        digits=CREDIT_DIGITS,
+    ).to_pylist()
     out: dict[str, list[object]] = {c: [] for c in COLLABORATION_COLUMNS}
-    for venue, year, papers, known, n_a, n_b, n_ab, credit_a, credit_b, ab_a, ab_b in rows:
+    for row in rows:
+        papers, known, n_ab = row["papers"], row["papers_with_data"], row["papers_ab"]
         low, high = wilson_interval(n_ab, papers)
         known_low, known_high = wilson_interval(n_ab, known)
-        values = (
-            venue,
-            year,
-            papers,
-            known,
-            n_a,
-            n_b,
-            n_ab,
-            n_ab / papers if papers else 0.0,
-            n_ab / known if known else 0.0,
-            low,
-            high,
-            papers - known,
-            known / papers if papers else 0.0,
-            known_low,
-            known_high,
-            credit_a,
-            credit_b,
-            ab_a,
-            ab_b,
-            n_ab < rules.min_count,
+        row.update(
+            share=n_ab / papers if papers else 0.0,
+            share_of_known=n_ab / known if known else 0.0,
+            ci_low=low,
+            ci_high=high,
+            papers_unassigned=papers - known,
+            coverage=known / papers if papers else 0.0,
+            ci_known_low=known_low,
+            ci_known_high=known_high,
+            small=n_ab < rules.min_count,
         )
-        for column, value in zip(COLLABORATION_COLUMNS, values, strict=True):
-            out[column].append(value)
+        for column in COLLABORATION_COLUMNS:
+            out[column].append(row[column])
     return pa.table(out)
+
+
+def pairs_pipeline(store: Store, rules: CountingRules) -> SqlPipeline:
+    """The counted papers plus ``pair_papers``: (row_key, venue, year, weight, country_1, country_2),
+    one row per counted paper and pair of its countries (``country_1 < country_2``)."""
+    return counted_pipeline(store, rules).then(
+        "pair_papers",
+        """SELECT c.row_key, c.venue, c.year, c.weight, x.country AS country_1, y.country AS country_2
+        FROM counted c, unnest(c.countries) AS x(country), unnest(c.countries) AS y(country)
+        WHERE x.country < y.country""",
+    )
 
 
 def top_pairs(store: Store, rules: CountingRules | None = None, limit: int = 10) -> pa.Table:
     """The country pairs with the most co-authored papers (whole counting), across the selection."""
     rules = rules or CountingRules()
-    countries, params = paper_country_sql(rules)
-    snapshot_pairs, snapshot_params = country_set_pairs_sql(store, rules)
-    union = f"UNION ALL {snapshot_pairs}" if snapshot_pairs else ""
-    return store.query(
-        f"""
-        WITH pc AS ({countries}),
-        pairs AS (
-            SELECT x.country AS country_1, y.country AS country_2, count(*) AS papers
-            FROM pc x JOIN pc y ON x.paper_id = y.paper_id AND x.country < y.country
-            GROUP BY ALL {union}
-        )
-        SELECT country_1, country_2, sum(papers)::BIGINT AS papers FROM pairs
-        GROUP BY ALL ORDER BY papers DESC, country_1, country_2 LIMIT {int(limit)}
-        """,
-        [*params, *snapshot_params],
+    return pairs_pipeline(store, rules).query(
+        store,
+        f"""SELECT country_1, country_2, sum(weight)::BIGINT AS papers FROM pair_papers
+        GROUP BY ALL ORDER BY papers DESC, country_1, country_2 LIMIT {int(limit)}""",
     )

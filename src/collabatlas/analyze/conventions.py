@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from collabatlas.analyze.counted import aggregate_venue_years
 from collabatlas.analyze.rules import UNASSIGNED, CountingRules
 from collabatlas.store import Store
 
@@ -47,6 +48,14 @@ def conventions(store: Store, rules: CountingRules) -> dict[str, Any]:
         **rules.describe(),
         "sources": sources,
         "resolver_versions": versions,
+        "aggregates": {
+            **aggregate_venue_years(store, rules),
+            "meaning": (
+                "venue-years counted from OpenAlex snapshot aggregates (country sets per venue-year, "
+                "whole counting only); under fractional or first-author counting they are excluded "
+                "from every table"
+            ),
+        },
         "registry_sources": list(REGISTRY_SOURCES),
         "registry_versions": {name: _package_version(name) for name in REGISTRY_PACKAGES},
     }
@@ -72,6 +81,15 @@ def conventions_footer(conventions: Mapping[str, Any]) -> str:
         for s in conventions["sources"]
     )
     versions = ", ".join(conventions["resolver_versions"]) or "none"
+    aggregates = conventions.get("aggregates", {})
+    if aggregates.get("included"):
+        sources += " · snapshot aggregates: " + ", ".join(
+            f"{r['venue']} {r['year']} ({r['works']:,} works)" for r in aggregates["included"]
+        )
+    if aggregates.get("excluded"):
+        sources += " · excluded (aggregates, whole counting only): " + ", ".join(
+            f"{r['venue']} {r['year']}" for r in aggregates["excluded"]
+        )
     registries = ", ".join(f"{k} {v}" for k, v in conventions["registry_versions"].items())
     return (
         f"{rules}\nSources: {sources or 'none'} · resolver {versions} · registries: curated tables, "

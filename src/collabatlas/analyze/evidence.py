@@ -6,8 +6,7 @@ import dataclasses
 
 import pyarrow as pa
 
-from collabatlas.analyze.credits import credit_sql
-from collabatlas.analyze.paper_countries import paper_country_sql
+from collabatlas.analyze.counted import counted_pipeline
 from collabatlas.analyze.rules import CHINA_SCOPES, UNASSIGNED, CountingRules, country_code
 from collabatlas.errors import UsageError
 from collabatlas.store import Store
@@ -52,70 +51,65 @@ def papers_behind(
     source could not tie to an author sit under position -1 with an empty name.
     """
     rules = selection_rules(rules or CountingRules(), venue, year)
-    credits, credit_params = credit_sql(rules)
-    present, present_params = paper_country_sql(rules)
     a, b = rules.pair
     if country is None:
-        chosen = f"""
-            SELECT paper_id, NULL::DOUBLE AS credit FROM ({present}) GROUP BY paper_id
-            HAVING bool_or(country = ?) AND bool_or(country = ?)
-        """
-        chosen_params: list[object] = [*present_params, a, b]
+        chosen = """SELECT paper_id, NULL::DOUBLE AS credit FROM counted
+            WHERE paper_id IS NOT NULL AND list_contains(countries, $a) AND list_contains(countries, $b)"""
+        params: dict[str, object] = {}
     else:
-        chosen = f"""
-            SELECT paper_id, sum(credit) AS credit FROM ({credits}) WHERE country = ? GROUP BY paper_id
-        """
-        chosen_params = [*credit_params, _country(country, rules)]
+        chosen = """SELECT paper_id, sum(credit) AS credit FROM credits
+            WHERE paper_id IS NOT NULL AND country = $country GROUP BY paper_id"""
+        params = {"country": _country(country, rules)}
     scoped = rules.scoped_sql("r.country")
-    return store.query(
-        f"""
-        WITH chosen AS ({chosen}),
-        credit AS (
-            SELECT paper_id,
-                   coalesce(sum(credit) FILTER (WHERE country = ?), 0)::DOUBLE AS credit_a,
-                   coalesce(sum(credit) FILTER (WHERE country = ?), 0)::DOUBLE AS credit_b
-            FROM ({credits}) WHERE paper_id IN (SELECT paper_id FROM chosen) GROUP BY paper_id
-        ),
-        present AS (
-            SELECT paper_id, list(DISTINCT country ORDER BY country) AS countries
-            FROM ({present}) WHERE paper_id IN (SELECT paper_id FROM chosen) GROUP BY paper_id
-        ),
-        affs AS (
-            SELECT l.paper_id, l.author_position,
+    pipeline = (
+        counted_pipeline(store, rules)
+        .then("chosen", chosen, a=a, b=b, **params)
+        .then(
+            "pair_credit",
+            """SELECT paper_id,
+                   coalesce(sum(credit) FILTER (WHERE country = $a), 0)::DOUBLE AS credit_a,
+                   coalesce(sum(credit) FILTER (WHERE country = $b), 0)::DOUBLE AS credit_b
+            FROM credits SEMI JOIN chosen USING (paper_id) GROUP BY paper_id""",
+        )
+        .then(
+            "affs",
+            f"""SELECT l.paper_id, l.author_position,
                    list({{'affiliation': f.raw, 'domain': f.domain, 'country': r.country,
                           'counted_as': {scoped}, 'institution': r.institution,
                           'method': r.method, 'confidence': r.confidence, 'reason': r.reason}}
                         ORDER BY l.aff_order) AS affiliations
             FROM authorship_affiliations l
+            SEMI JOIN chosen c ON c.paper_id = l.paper_id
             JOIN affiliations f ON f.aff_key = l.aff_key
             LEFT JOIN effective_resolutions r ON r.aff_key = l.aff_key
-            WHERE l.paper_id IN (SELECT paper_id FROM chosen)
-            GROUP BY l.paper_id, l.author_position
-        ),
-        people AS (
-            SELECT a.paper_id, a.author_position AS position, a.author_name AS name
-            FROM authorships a WHERE a.paper_id IN (SELECT paper_id FROM chosen)
+            GROUP BY l.paper_id, l.author_position""",
+        )
+        .then(
+            "people",
+            """SELECT a.paper_id, a.author_position AS position, a.author_name AS name
+            FROM authorships a SEMI JOIN chosen c ON c.paper_id = a.paper_id
             UNION ALL
-            SELECT DISTINCT paper_id, -1, '' FROM affs WHERE author_position = -1
-        ),
-        authors AS (
-            SELECT m.paper_id,
-                   list({{'position': m.position, 'name': m.name,
-                          'affiliations': coalesce(x.affiliations, [])}} ORDER BY m.position)
-                       AS authors
+            SELECT DISTINCT paper_id, -1, '' FROM affs WHERE author_position = -1""",
+        )
+        .then(
+            "authors",
+            """SELECT m.paper_id,
+                   list({'position': m.position, 'name': m.name,
+                         'affiliations': coalesce(x.affiliations, [])} ORDER BY m.position) AS authors
             FROM people m
             LEFT JOIN affs x ON x.paper_id = m.paper_id AND x.author_position = m.position
-            GROUP BY m.paper_id
+            GROUP BY m.paper_id""",
         )
-        SELECT p.venue, p.year, p.paper_id, p.title, p.status, p.alignment,
-               coalesce(e.countries, []) AS countries, c.credit, k.credit_a, k.credit_b,
+    )
+    return pipeline.query(
+        store,
+        """SELECT p.venue, p.year, p.paper_id, p.title, p.status, p.alignment,
+               n.countries, c.credit, k.credit_a, k.credit_b,
                coalesce(w.authors, []) AS authors
         FROM chosen c
         JOIN papers p ON p.paper_id = c.paper_id
-        LEFT JOIN present e ON e.paper_id = c.paper_id
-        LEFT JOIN credit k ON k.paper_id = c.paper_id
+        JOIN counted n ON n.paper_id = c.paper_id
+        LEFT JOIN pair_credit k ON k.paper_id = c.paper_id
         LEFT JOIN authors w ON w.paper_id = c.paper_id
-        ORDER BY p.venue, p.year, p.paper_id
-        """,
-        [*chosen_params, a, b, *credit_params, *present_params],
+        ORDER BY p.venue, p.year, p.paper_id""",
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from collabatlas.analyze.flows import base_sql
+from collabatlas.analyze.flows import flow_pipeline
 from collabatlas.analyze.rules import CountingRules
 from collabatlas.analyze.stats import wilson_interval
 from collabatlas.errors import UsageError
@@ -30,23 +30,28 @@ def adoption_trends(
         raise UsageError(f"unknown trend grouping {by!r}", hint="use model or origin")
     rules = rules or CountingRules()
     key, origin = _KEYS[by]
-    base, params = base_sql(rules, view)
-    rows = store.rows(
-        f"""{base},
-        keys AS (SELECT {key} AS key, {origin} AS origin FROM models md GROUP BY ALL),
-        llm_papers AS (
-            SELECT DISTINCT pm.paper_id FROM paper_models pm
-            JOIN models md ON md.model_id = pm.model_id WHERE md.llm AND pm.used
-        ),
-        llm_totals AS (
-            SELECT c.venue, c.year, count(*) AS llm_papers
-            FROM counted c JOIN llm_papers l ON l.paper_id = c.paper_id GROUP BY ALL
-        ),
-        items AS (
-            SELECT pm.paper_id, pm.venue, pm.year, {key} AS key, bool_or(pm.used) AS used
-            FROM paper_models pm JOIN models md ON md.model_id = pm.model_id GROUP BY ALL
+    pipeline = (
+        flow_pipeline(store, rules, view)
+        .then("keys", f"SELECT {key} AS key, {origin} AS origin FROM models md GROUP BY ALL")
+        .then(
+            "llm_papers",
+            """SELECT DISTINCT pm.paper_id FROM paper_models pm
+            JOIN models md ON md.model_id = pm.model_id WHERE md.llm AND pm.used""",
         )
-        SELECT vy.venue, vy.year, k.key, k.origin, vy.papers,
+        .then(
+            "llm_totals",
+            """SELECT c.venue, c.year, count(*) AS llm_papers
+            FROM paper_set c JOIN llm_papers l ON l.paper_id = c.paper_id GROUP BY ALL""",
+        )
+        .then(
+            "items",
+            f"""SELECT pm.paper_id, pm.venue, pm.year, {key} AS key, bool_or(pm.used) AS used
+            FROM paper_models pm JOIN models md ON md.model_id = pm.model_id GROUP BY ALL""",
+        )
+    )
+    rows = pipeline.rows(
+        store,
+        """SELECT vy.venue, vy.year, k.key, k.origin, vy.papers,
                count(i.paper_id) AS mentioning,
                count(i.paper_id) FILTER (WHERE i.used) AS using,
                coalesce(any_value(lt.llm_papers), 0) AS llm_papers,
@@ -56,9 +61,7 @@ def adoption_trends(
         LEFT JOIN llm_papers l ON l.paper_id = i.paper_id
         LEFT JOIN llm_totals lt ON lt.venue = vy.venue AND lt.year = vy.year
         GROUP BY vy.venue, vy.year, k.key, k.origin, vy.papers
-        ORDER BY vy.venue, vy.year, k.key
-        """,
-        params,
+        ORDER BY vy.venue, vy.year, k.key""",
     )
     out: dict[str, list[Any]] = {
         name: []

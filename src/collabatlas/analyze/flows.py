@@ -23,8 +23,8 @@ from typing import Any
 import pyarrow as pa
 
 from collabatlas.analyze.conventions import conventions
-from collabatlas.analyze.credits import credit_sql
-from collabatlas.analyze.paper_countries import paper_country_sql, paper_filter_sql
+from collabatlas.analyze.counted import counted_pipeline
+from collabatlas.analyze.pipeline import SqlPipeline
 from collabatlas.analyze.rules import CountingRules
 from collabatlas.analyze.stats import wilson_interval
 from collabatlas.errors import UsageError
@@ -55,56 +55,57 @@ def origin_column(view: str) -> str:
     return VIEWS[view]
 
 
-def base_sql(rules: CountingRules, view: str = "developer") -> tuple[str, list[object]]:
-    """The ``WITH`` clause every flow query starts from, and its parameters.
+def flow_pipeline(store: Store, rules: CountingRules, view: str = "developer") -> SqlPipeline:
+    """The counted papers plus the steps every flow query reads.
 
-    CTEs: ``counted`` (paper_id, venue, year), ``venue_years`` (venue, year, papers),
-    ``models`` (model_id, name, kind, llm, origin_country, lab_country, origin),
-    ``paper_models`` (paper_id, venue, year, model_id, used), ``paper_authors``
-    (paper_id, country, credit, all_in).
+    Steps after :func:`counted_pipeline`: ``paper_set`` (paper_id, venue, year: counted papers;
+    snapshot aggregates hold no text and are not among them), ``venue_years`` (venue, year,
+    papers), ``models`` (model_id, name, kind, llm, origin_country, lab_country, origin),
+    ``paper_models`` (paper_id, venue, year, model_id, used), ``paper_authors`` (paper_id,
+    country, credit, all_in), ``author_totals``.
     """
-    where, params = paper_filter_sql(rules)
-    credits, credit_params = credit_sql(rules)
-    countries, country_params = paper_country_sql(rules)
     origin = origin_column(view)
-    sql = f"""
-        WITH counted AS (SELECT p.paper_id, p.venue, p.year FROM papers p WHERE {where}),
-        venue_years AS (SELECT venue, year, count(*) AS papers FROM counted GROUP BY ALL),
-        models AS (
-            SELECT model_id, name, kind, llm,
+    return (
+        counted_pipeline(store, rules)
+        .then("paper_set", "SELECT paper_id, venue, year FROM counted WHERE paper_id IS NOT NULL")
+        .then("venue_years", "SELECT venue, year, count(*) AS papers FROM paper_set GROUP BY ALL")
+        .then(
+            "models",
+            f"""SELECT model_id, name, kind, llm,
                    {rules.scoped_sql("developer_country")} AS origin_country,
                    {rules.scoped_sql("lab_country")} AS lab_country,
                    {rules.scoped_sql(origin)} AS origin
-            FROM technology_models
-        ),
-        paper_models AS (
-            SELECT c.paper_id, c.venue, c.year, m.model_id, bool_or(m.role = 'uses') AS used
-            FROM counted c
+            FROM technology_models""",
+        )
+        .then(
+            "paper_models",
+            """SELECT c.paper_id, c.venue, c.year, m.model_id, bool_or(m.role = 'uses') AS used
+            FROM paper_set c
             JOIN technology_mentions m ON m.paper_id = c.paper_id
             JOIN technology_models t ON t.model_id = m.model_id
-            GROUP BY ALL
-        ),
-        credit AS ({credits}),
-        solo AS (
-            SELECT paper_id, min(country) AS country FROM ({countries})
-            GROUP BY paper_id HAVING count(*) = 1
-        ),
-        paper_authors AS (
-            SELECT coalesce(k.paper_id, s.paper_id) AS paper_id,
-                   coalesce(k.country, s.country) AS country,
-                   coalesce(k.credit, 0.0) AS credit,
-                   s.paper_id IS NOT NULL AS all_in
-            FROM credit k FULL JOIN solo s ON s.paper_id = k.paper_id AND s.country = k.country
-        ),
-        author_totals AS (
-            SELECT c.venue, c.year, a.country,
-                   sum(a.credit) AS papers_with_author_country,
-                   count(*) FILTER (WHERE a.all_in) AS papers_all_authors_in_country
-            FROM counted c JOIN paper_authors a ON a.paper_id = c.paper_id
-            GROUP BY ALL
+            GROUP BY ALL""",
         )
-    """
-    return sql, [*params, *credit_params, *country_params]
+        .then(
+            "paper_authors",
+            """SELECT k.paper_id, k.country, k.credit,
+                   len(c.countries) = 1 AND c.countries[1] = k.country AS all_in
+            FROM credits k JOIN counted c ON c.paper_id = k.paper_id
+            WHERE k.paper_id IS NOT NULL
+            UNION ALL
+            SELECT c.paper_id, c.countries[1], 0.0, TRUE
+            FROM counted c
+            WHERE c.paper_id IS NOT NULL AND len(c.countries) = 1 AND NOT EXISTS (
+                SELECT 1 FROM credits k WHERE k.paper_id = c.paper_id AND k.country = c.countries[1])""",
+        )
+        .then(
+            "author_totals",
+            """SELECT c.venue, c.year, a.country,
+                   round(sum(a.credit), 9) AS papers_with_author_country,
+                   count(*) FILTER (WHERE a.all_in) AS papers_all_authors_in_country
+            FROM paper_set c JOIN paper_authors a ON a.paper_id = c.paper_id
+            GROUP BY ALL""",
+        )
+    )
 
 
 def model_adoption(store: Store, rules: CountingRules | None = None) -> pa.Table:
@@ -115,18 +116,15 @@ def model_adoption(store: Store, rules: CountingRules | None = None) -> pa.Table
     mentioning_ci_low, mentioning_ci_high, share_using, using_ci_low, using_ci_high.
     """
     rules = rules or CountingRules()
-    base, params = base_sql(rules)
-    rows = store.rows(
-        f"""{base}
-        SELECT pm.venue, pm.year, pm.model_id, md.name, md.kind, md.llm, md.origin_country,
+    rows = flow_pipeline(store, rules).rows(
+        store,
+        """SELECT pm.venue, pm.year, pm.model_id, md.name, md.kind, md.llm, md.origin_country,
                md.lab_country, vy.papers, count(*) AS mentioning,
                count(*) FILTER (WHERE pm.used) AS using
         FROM paper_models pm
         JOIN models md ON md.model_id = pm.model_id
         JOIN venue_years vy ON vy.venue = pm.venue AND vy.year = pm.year
-        GROUP BY ALL ORDER BY pm.venue, pm.year, mentioning DESC, pm.model_id
-        """,
-        params,
+        GROUP BY ALL ORDER BY pm.venue, pm.year, mentioning DESC, pm.model_id""",
     )
     names = ("venue", "year", "model", "model_name", "kind", "llm", "origin_country", "lab_country")
     out: dict[str, list[Any]] = {name: [] for name in names}
@@ -246,7 +244,6 @@ def _by_author_country(
 ) -> pa.Table:
     """Counts per venue-year, item and author country; ``complete`` adds the zero cells of every
     (item of the catalog, author country of the venue-year) pair."""
-    base, params = base_sql(rules, view)
     if complete:
         grid = f"""FROM author_totals t CROSS JOIN (SELECT DISTINCT {item} AS item FROM models md) k
         LEFT JOIN agg g ON g.venue = t.venue AND g.year = t.year AND g.country = t.country
@@ -254,30 +251,33 @@ def _by_author_country(
     else:
         grid = """FROM agg g
         JOIN author_totals t ON t.venue = g.venue AND t.year = g.year AND t.country = g.country"""
-    rows = store.rows(
-        f"""{base},
-        items AS (
-            SELECT pm.paper_id, pm.venue, pm.year, {item} AS item, bool_or(pm.used) AS used
+    pipeline = (
+        flow_pipeline(store, rules, view)
+        .then(
+            "items",
+            f"""SELECT pm.paper_id, pm.venue, pm.year, {item} AS item, bool_or(pm.used) AS used
             FROM paper_models pm JOIN models md ON md.model_id = pm.model_id
-            GROUP BY ALL
-        ),
-        agg AS (
-            SELECT i.venue, i.year, i.item, a.country,
-                   sum(a.credit) AS mentioning,
-                   coalesce(sum(a.credit) FILTER (WHERE i.used), 0.0) AS using,
+            GROUP BY ALL""",
+        )
+        .then(
+            "agg",
+            """SELECT i.venue, i.year, i.item, a.country,
+                   round(sum(a.credit), 9) AS mentioning,
+                   round(coalesce(sum(a.credit) FILTER (WHERE i.used), 0.0), 9) AS using,
                    count(*) FILTER (WHERE a.all_in) AS mentioning_all,
                    count(*) FILTER (WHERE a.all_in AND i.used) AS using_all
             FROM items i JOIN paper_authors a ON a.paper_id = i.paper_id
-            GROUP BY ALL
+            GROUP BY ALL""",
         )
-        SELECT t.venue, t.year, {"k" if complete else "g"}.item, t.country,
+    )
+    rows = pipeline.rows(
+        store,
+        f"""SELECT t.venue, t.year, {"k" if complete else "g"}.item, t.country,
                t.papers_with_author_country, coalesce(g.mentioning, 0.0) AS mentioning,
                coalesce(g.using, 0.0), t.papers_all_authors_in_country,
                coalesce(g.mentioning_all, 0), coalesce(g.using_all, 0)
         {grid}
-        ORDER BY 1, 2, 3, mentioning DESC, t.country
-        """,
-        params,
+        ORDER BY 1, 2, 3, mentioning DESC, t.country""",
     )
     columns: dict[str, list[Any]] = {n: [] for n in ("venue", "year", "item", "author_country")}
     columns.update({name: [] for name in _BY_COUNTRY_COUNTS})

@@ -9,7 +9,7 @@ from importlib.resources import files
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from collabatlas.analyze.paper_countries import paper_filter_sql
+from collabatlas.analyze.counted import selected_pipeline
 from collabatlas.analyze.rules import CountingRules
 from collabatlas.sources.venues import canonical_venue
 from collabatlas.store import Store
@@ -32,10 +32,10 @@ def compare_official_totals(
     official count, their relative ``difference`` ((ingested - official) / official), its
     ``source``, and ``differs`` when the gap exceeds ``tolerance`` (1%)."""
     known = {(canonical_venue(r["venue"]), r["year"]): r for r in official_totals().to_pylist()}
-    where, params = paper_filter_sql(dataclasses.replace(rules or CountingRules(), accepted_only=True))
+    selected = selected_pipeline(dataclasses.replace(rules or CountingRules(), accepted_only=True))
     checks: list[dict[str, object]] = []
-    for venue, year, ingested in store.rows(
-        f"SELECT p.venue, p.year, count(*) FROM papers p WHERE {where} GROUP BY ALL ORDER BY ALL", params
+    for venue, year, ingested in selected.rows(
+        store, "SELECT venue, year, count(*) FROM selected GROUP BY ALL ORDER BY ALL"
     ):
         official = known.get((canonical_venue(venue), year))
         if official is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from collabatlas.analyze.credits import credit_sql
+from collabatlas.analyze.counted import CREDIT_DIGITS, counted_pipeline
 from collabatlas.analyze.rules import UNASSIGNED, CountingRules
 from collabatlas.analyze.stats import wilson_interval
 from collabatlas.store import Store
@@ -42,22 +42,23 @@ def country_totals(store: Store, rules: CountingRules | None = None) -> pa.Table
     ``rules.min_count``. Rows are ordered by venue, year, credit (most first), unassigned last.
     """
     rules = rules or CountingRules()
-    credits, params = credit_sql(rules)
-    rows = store.rows(
-        f"""
-        WITH credit AS ({credits}),
-        totals AS (
-            SELECT venue, year, count(DISTINCT paper_id) AS total_papers,
-                   count(DISTINCT paper_id) FILTER (WHERE country <> '{UNASSIGNED}') AS with_data
-            FROM credit GROUP BY venue, year
+    rows = (
+        counted_pipeline(store, rules)
+        .then(
+            "totals",
+            """SELECT venue, year, sum(weight)::BIGINT AS total_papers,
+                   coalesce(sum(weight) FILTER (WHERE credited), 0)::BIGINT AS with_data
+            FROM counted GROUP BY venue, year""",
         )
-        SELECT c.venue, c.year, c.country, sum(c.credit) AS papers,
-               count(DISTINCT c.paper_id) AS paper_count, t.total_papers, t.with_data
-        FROM credit c JOIN totals t ON t.venue = c.venue AND t.year = c.year
-        GROUP BY c.venue, c.year, c.country, t.total_papers, t.with_data
-        ORDER BY c.venue, c.year, c.country = '{UNASSIGNED}', papers DESC, c.country
-        """,
-        params,
+        .rows(
+            store,
+            f"""SELECT c.venue, c.year, c.country, round(sum(c.credit * c.weight), $digits)::DOUBLE AS papers,
+                   sum(c.weight)::BIGINT AS paper_count, t.total_papers, t.with_data
+            FROM credits c JOIN totals t ON t.venue = c.venue AND t.year = c.year
+            GROUP BY c.venue, c.year, c.country, t.total_papers, t.with_data
+            ORDER BY c.venue, c.year, c.country = '{UNASSIGNED}', papers DESC, c.country""",
+            digits=CREDIT_DIGITS,
+        )
     )
     out: dict[str, list[object]] = {name: [] for name in COUNTRY_TOTAL_SCHEMA.names}
     for venue, year, country, papers, paper_count, total, known in rows:

@@ -15,7 +15,7 @@ from collabatlas.analyze import (
     country_totals,
     top_pairs,
 )
-from collabatlas.analyze.pairs import pair_rules
+from collabatlas.analyze.pairs import PAIR_COUNTING
 from collabatlas.cli.app import (
     DEFAULT_DB_PATH,
     CountingOption,
@@ -128,7 +128,7 @@ def analyze(
         totals = country_totals(store, rules).to_pylist()
         pairs = top_pairs(store, rules).to_pylist()
         conventions_object = conventions(store, rules)
-        pair_conventions = conventions(store, pair_rules(rules))
+        pair_conventions = {**conventions_object, "pair_counting": PAIR_COUNTING}
         official = compare_official_totals(store, rules)
         review = review_summary(store, rules)
     console.print(collaboration_table(rows, conventions_object))
@@ -150,7 +150,7 @@ def analyze(
             rows=rows,
             country_totals=totals,
             top_pairs=pairs,
-            top_pairs_counting="whole: a paper counts once for each pair of countries on it",
+            top_pairs_counting=PAIR_COUNTING,
             official_totals=official,
             review=review,
         )

@@ -10,7 +10,7 @@ import networkx as nx
 import pyarrow as pa
 
 from collabatlas.analyze.conventions import conventions
-from collabatlas.analyze.pairs import pair_matrix, pair_rules
+from collabatlas.analyze.pairs import PAIR_COUNTING, pair_matrix
 from collabatlas.analyze.rules import CountingRules
 from collabatlas.errors import UsageError
 from collabatlas.report.outputs import write_csv, write_text_atomic
@@ -44,9 +44,9 @@ def export_pairs(store: Store, path: str | Path, rules: CountingRules | None = N
     """Write :func:`pair_matrix` as CSV (with its conventions sidecar) or GraphML; returns the rows."""
     if fmt not in PAIR_FORMATS:
         raise UsageError(f"unknown --format {fmt!r}", hint="use csv or graphml")
-    rules = pair_rules(rules or CountingRules())
+    rules = rules or CountingRules()
     table = pair_matrix(store, rules)
-    conventions_object = conventions(store, rules)
+    conventions_object = {**conventions(store, rules), "pair_counting": PAIR_COUNTING}
     if fmt == "csv":
         write_csv(table, path, conventions_object)
     else:

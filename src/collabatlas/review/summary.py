@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from collabatlas.analyze.paper_countries import paper_filter_sql
+from collabatlas.analyze.counted import selected_pipeline
 from collabatlas.analyze.rules import CountingRules
 from collabatlas.review.audit import latest_audit
 from collabatlas.store import Store
@@ -19,21 +19,17 @@ def review_summary(store: Store, rules: CountingRules | None = None) -> dict[str
     authorship links; ``paper_overrides``: counted papers whose countries a human set;
     ``audit``: the newest audit's estimate (None when no audit has a judged item).
     """
-    where, params = paper_filter_sql(rules or CountingRules())
-    row = store.rows(
-        f"""
-        WITH links AS (
-            SELECT l.aff_key FROM authorship_affiliations l
-            JOIN papers p ON p.paper_id = l.paper_id WHERE {where}
-        )
-        SELECT count(DISTINCT l.aff_key), count(DISTINCT c.aff_key), count(*), count(c.aff_key)
-        FROM links l LEFT JOIN corrections c ON c.aff_key = l.aff_key
-        """,
-        params,
+    selected = selected_pipeline(rules or CountingRules()).then(
+        "links",
+        "SELECT l.aff_key FROM authorship_affiliations l SEMI JOIN selected s ON s.paper_id = l.paper_id",
+    )
+    row = selected.rows(
+        store,
+        """SELECT count(DISTINCT l.aff_key), count(DISTINCT c.aff_key), count(*), count(c.aff_key)
+        FROM links l LEFT JOIN corrections c ON c.aff_key = l.aff_key""",
     )[0]
-    overrides = store.rows(
-        f"SELECT count(*) FROM paper_overrides o JOIN papers p ON p.paper_id = o.paper_id WHERE {where}",
-        params,
+    overrides = selected.rows(
+        store, "SELECT count(*) FROM paper_overrides o SEMI JOIN selected s ON s.paper_id = o.paper_id"
     )[0][0]
     audit = latest_audit(store)
     return {

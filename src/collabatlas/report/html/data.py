@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +11,7 @@ import pyarrow.compute as pc
 from collabatlas.analyze import CountingRules, collaboration, conventions
 from collabatlas.analyze.evidence import papers_behind
 from collabatlas.analyze.flows import adoption_by_country, flow_matrix, has_flows, model_adoption
-from collabatlas.analyze.pairs import pair_matrix, pair_rules
+from collabatlas.analyze.pairs import pair_matrix
 from collabatlas.analyze.rules import UNASSIGNED
 from collabatlas.analyze.totals import country_totals
 from collabatlas.errors import UsageError
@@ -63,44 +62,9 @@ def pooled_countries(store: Store, rules: CountingRules) -> pa.Table:
 
 def pooled_pairs(store: Store, rules: CountingRules) -> pa.Table:
     """Country pairs over the whole selection: ``country_1, country_2, papers, papers_1, papers_2,
-    salton, small``, most papers first. The pooled Salton index is papers / √(papers₁ × papers₂)
-    with each country's papers over the whole selection (whole counting, as for pairs)."""
-    whole = pair_rules(rules)
-    papers_of = dict(
-        zip(
-            *pooled_countries(store, whole).select(["country", "paper_count"]).to_pydict().values(),
-            strict=True,
-        )
-    )
-    summed = pair_matrix(store, whole).group_by(["country_1", "country_2"]).aggregate([("papers", "sum")])
-    rows = []
-    for row in summed.to_pylist():
-        n1, n2 = papers_of[row["country_1"]], papers_of[row["country_2"]]
-        papers = row["papers_sum"]
-        rows.append(
-            {
-                "country_1": row["country_1"],
-                "country_2": row["country_2"],
-                "papers": papers,
-                "papers_1": n1,
-                "papers_2": n2,
-                "salton": papers / math.sqrt(n1 * n2),
-                "small": papers < rules.min_count,
-            }
-        )
-    rows.sort(key=lambda r: (-r["papers"], r["country_1"], r["country_2"]))
-    schema = pa.schema(
-        [
-            ("country_1", pa.string()),
-            ("country_2", pa.string()),
-            ("papers", pa.int64()),
-            ("papers_1", pa.int64()),
-            ("papers_2", pa.int64()),
-            ("salton", pa.float64()),
-            ("small", pa.bool_()),
-        ]
-    )
-    return pa.Table.from_pylist(rows, schema=schema)
+    salton, small``, most papers first (:func:`pair_matrix` pooled: a paper once per pair)."""
+    pooled = pair_matrix(store, rules, pooled=True)
+    return pooled.select(["country_1", "country_2", "papers", "papers_1", "papers_2", "salton", "small"])
 
 
 def _pool(rows: list[dict[str, Any]], key: str, keep: set[str], totals: dict[str, float]) -> pa.Table:

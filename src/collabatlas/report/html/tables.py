@@ -8,19 +8,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from collabatlas.analyze.paper_countries import paper_country_sql, paper_filter_sql
+from collabatlas.analyze.counted import counted_pipeline
 from collabatlas.analyze.rules import CountingRules
 from collabatlas.store import Store
-
-
-def _ab_papers_sql(rules: CountingRules) -> tuple[str, list[object]]:
-    """SQL of the paper_ids with authors in both countries of ``rules.pair``."""
-    countries, params = paper_country_sql(rules)
-    sql = f"""
-        SELECT paper_id FROM ({countries}) GROUP BY paper_id
-        HAVING bool_or(country = ?) AND bool_or(country = ?)
-    """
-    return sql, [*params, *rules.pair]
 
 
 def institution_pairs(store: Store, rules: CountingRules, limit: int = 30) -> pa.Table:
@@ -29,53 +19,57 @@ def institution_pairs(store: Store, rules: CountingRules, limit: int = 30) -> pa
     A pair counts a paper once however many authors it has there; affiliations resolved to a
     country but no institution are left out.
     """
-    ab, params = _ab_papers_sql(rules)
     scoped = rules.scoped_sql("r.country")
     a, b = rules.pair
-    return store.query(
-        f"""
-        WITH ab AS ({ab}),
-        inst AS (
-            SELECT DISTINCT l.paper_id, r.institution, {scoped} AS country
-            FROM authorship_affiliations l
-            JOIN effective_resolutions r ON r.aff_key = l.aff_key
-            WHERE l.paper_id IN (SELECT paper_id FROM ab) AND r.institution IS NOT NULL
+    pipeline = (
+        counted_pipeline(store, rules)
+        .then(
+            "ab",
+            """SELECT paper_id FROM counted WHERE paper_id IS NOT NULL
+            AND list_contains(countries, $a) AND list_contains(countries, $b)""",
+            a=a,
+            b=b,
         )
-        SELECT x.institution AS institution_a, x.country AS country_a,
+        .then(
+            "inst",
+            f"""SELECT DISTINCT l.paper_id, r.institution, {scoped} AS country
+            FROM authorship_affiliations l
+            SEMI JOIN ab ON ab.paper_id = l.paper_id
+            JOIN effective_resolutions r ON r.aff_key = l.aff_key
+            WHERE r.institution IS NOT NULL""",
+        )
+    )
+    return pipeline.query(
+        store,
+        f"""SELECT x.institution AS institution_a, x.country AS country_a,
                y.institution AS institution_b, y.country AS country_b,
                count(DISTINCT x.paper_id) AS papers
         FROM inst x JOIN inst y ON x.paper_id = y.paper_id
-        WHERE x.country = ? AND y.country = ?
+        WHERE x.country = $a AND y.country = $b
         GROUP BY ALL
         ORDER BY papers DESC, institution_a, institution_b
-        LIMIT {int(limit)}
-        """,
-        [*params, a, b],
+        LIMIT {int(limit)}""",
     )
 
 
 def coverage(store: Store, rules: CountingRules) -> dict[str, int]:
     """How much of the counted data carries a resolved country: papers, authorships, affiliations."""
-    countries, params = paper_country_sql(rules)
-    where, filter_params = paper_filter_sql(rules)
-    row = store.rows(
-        f"""
-        WITH counted AS (SELECT p.paper_id FROM papers p WHERE {where}),
-        links AS (
-            SELECT l.paper_id, l.author_position, l.aff_key, r.country
-            FROM authorship_affiliations l
-            JOIN counted c ON c.paper_id = l.paper_id
-            LEFT JOIN effective_resolutions r ON r.aff_key = l.aff_key
-        )
-        SELECT (SELECT count(*) FROM counted),
-               (SELECT count(DISTINCT paper_id) FROM ({countries})),
-               (SELECT count(*) FROM authorships a JOIN counted c ON c.paper_id = a.paper_id),
+    pipeline = counted_pipeline(store, rules).then(
+        "links",
+        """SELECT l.paper_id, l.author_position, l.aff_key, r.country
+        FROM authorship_affiliations l
+        SEMI JOIN counted c ON c.paper_id = l.paper_id
+        LEFT JOIN effective_resolutions r ON r.aff_key = l.aff_key""",
+    )
+    row = pipeline.rows(
+        store,
+        """SELECT (SELECT coalesce(sum(weight), 0) FROM counted),
+               (SELECT coalesce(sum(weight), 0) FROM counted WHERE len(countries) > 0),
+               (SELECT count(*) FROM authorships a SEMI JOIN counted c ON c.paper_id = a.paper_id),
                (SELECT count(DISTINCT (paper_id, author_position)) FROM links
                 WHERE country IS NOT NULL AND author_position >= 0),
                (SELECT count(DISTINCT aff_key) FROM links),
-               (SELECT count(DISTINCT aff_key) FROM links WHERE country IS NOT NULL)
-        """,
-        [*filter_params, *params],
+               (SELECT count(DISTINCT aff_key) FROM links WHERE country IS NOT NULL)""",
     )[0]
     keys = (
         "papers",
@@ -90,17 +84,15 @@ def coverage(store: Store, rules: CountingRules) -> dict[str, int]:
 
 def resolution_methods(store: Store, rules: CountingRules) -> pa.Table:
     """How the affiliations on counted papers were placed: method, affiliation strings, share."""
-    where, params = paper_filter_sql(rules)
-    return store.query(
-        f"""
-        WITH used AS (
-            SELECT DISTINCT l.aff_key FROM authorship_affiliations l
-            JOIN papers p ON p.paper_id = l.paper_id WHERE {where}
-        )
-        SELECT r.method, count(*) AS affiliations,
+    pipeline = counted_pipeline(store, rules).then(
+        "used",
+        """SELECT DISTINCT l.aff_key FROM authorship_affiliations l
+        SEMI JOIN counted c ON c.paper_id = l.paper_id""",
+    )
+    return pipeline.query(
+        store,
+        """SELECT r.method, count(*) AS affiliations,
                count(*) / sum(count(*)) OVER () AS share
         FROM used u JOIN effective_resolutions r ON r.aff_key = u.aff_key
-        GROUP BY r.method ORDER BY affiliations DESC, r.method
-        """,
-        params,
+        GROUP BY r.method ORDER BY affiliations DESC, r.method""",
     )
