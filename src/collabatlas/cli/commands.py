@@ -100,6 +100,24 @@ def resolve(
     console.print(f"{count} affiliation strings resolved")
 
 
+def _refresh_resolutions(db: Path) -> None:
+    """Re-resolve what is stale before figures are read, saying so on stderr."""
+    if not Path(db).exists():
+        return  # the read-only open that follows says there is no store
+    with Store(db) as store, progress_bar() as bar:
+        task = bar.add_task("re-resolve stale", total=None) if bar else None
+
+        def report(done: int, total: int) -> None:
+            if bar is not None and task is not None:
+                bar.update(task, completed=done, total=total)
+
+        count = resolve_store(store, progress=report)
+    if count:
+        err_console.print(
+            f"{count} stale resolutions re-resolved (new resolver, registry or co-author context)"
+        )
+
+
 @app.command()
 def analyze(
     db: DbOption = DEFAULT_DB_PATH,
@@ -123,6 +141,7 @@ def analyze(
         venue=venue,
         year=year,
     )
+    _refresh_resolutions(db)
     with Store(db, read_only=True) as store:
         rows = collaboration(store, rules).to_pylist()
         totals = country_totals(store, rules).to_pylist()
@@ -135,6 +154,13 @@ def analyze(
     console.print(country_table(totals, conventions_object))
     console.print(pairs_table(pairs, pair_conventions))
     console.print(describe_review(review))
+    fingerprints = conventions_object["resolver_versions"]
+    if len(fingerprints) > 1:
+        err_console.print(
+            f"Warning: these figures count resolutions from {len(fingerprints)} resolver versions "
+            f"({', '.join(fingerprints)}); run `collabatlas resolve` to bring them to one",
+            soft_wrap=True,
+        )
     for check in official:
         if check["differs"]:
             err_console.print(
