@@ -36,10 +36,9 @@ def institution_pairs(store: Store, rules: CountingRules, limit: int = 30) -> pa
         f"""
         WITH ab AS ({ab}),
         inst AS (
-            SELECT DISTINCT l.paper_id, r.institution, {scoped} AS country
-            FROM authorship_affiliations l
-            JOIN effective_resolutions r ON r.aff_key = l.aff_key
-            WHERE l.paper_id IN (SELECT paper_id FROM ab) AND r.institution IS NOT NULL
+            SELECT DISTINCT r.paper_id, r.institution, {scoped} AS country
+            FROM link_resolutions r
+            WHERE r.paper_id IN (SELECT paper_id FROM ab) AND r.institution IS NOT NULL
         )
         SELECT x.institution AS institution_a, x.country AS country_a,
                y.institution AS institution_b, y.country AS country_b,
@@ -65,7 +64,9 @@ def coverage(store: Store, rules: CountingRules) -> dict[str, int]:
             SELECT l.paper_id, l.author_position, l.aff_key, r.country
             FROM authorship_affiliations l
             JOIN counted c ON c.paper_id = l.paper_id
-            LEFT JOIN effective_resolutions r ON r.aff_key = l.aff_key
+            LEFT JOIN link_resolutions r
+                   ON r.paper_id = l.paper_id AND r.author_position = l.author_position
+                  AND r.aff_order = l.aff_order
         )
         SELECT (SELECT count(*) FROM counted),
                (SELECT count(DISTINCT paper_id) FROM ({countries})),
@@ -89,18 +90,19 @@ def coverage(store: Store, rules: CountingRules) -> dict[str, int]:
 
 
 def resolution_methods(store: Store, rules: CountingRules) -> pa.Table:
-    """How the affiliations on counted papers were placed: method, affiliation strings, share."""
+    """How the affiliations on counted papers were placed: method, affiliation strings, share (a
+    string placed differently beside different co-authors counts under each of its methods)."""
     where, params = paper_filter_sql(rules)
     return store.query(
         f"""
         WITH used AS (
-            SELECT DISTINCT l.aff_key FROM authorship_affiliations l
-            JOIN papers p ON p.paper_id = l.paper_id WHERE {where}
+            SELECT DISTINCT r.aff_key, r.method FROM link_resolutions r
+            JOIN papers p ON p.paper_id = r.paper_id WHERE {where}
         )
-        SELECT r.method, count(*) AS affiliations,
+        SELECT method, count(*) AS affiliations,
                count(*) / sum(count(*)) OVER () AS share
-        FROM used u JOIN effective_resolutions r ON r.aff_key = u.aff_key
-        GROUP BY r.method ORDER BY affiliations DESC, r.method
+        FROM used
+        GROUP BY method ORDER BY affiliations DESC, method
         """,
         params,
     )

@@ -59,3 +59,17 @@ WHERE r.country IS NOT NULL
 UNION ALL
 SELECT o.paper_id, unnest(o.countries) AS country
 FROM paper_overrides o;
+
+-- Every source's affiliation of every authorship, with collabatlas's answer for it and whether the
+-- merged paper uses it (was affiliation_evidence: "evidence" now means only the papers behind a number).
+DROP VIEW IF EXISTS affiliation_evidence;
+CREATE OR REPLACE VIEW source_affiliation_answers AS
+SELECT s.paper_id, f.author_position, s.source, f.aff_order, a.raw, a.domain,
+       f.country AS source_country, r.country, r.institution, r.method,
+       l.aff_key IS NOT NULL AS used
+FROM source_affiliations f
+JOIN paper_sources s USING (source, source_key)
+JOIN affiliations a ON a.aff_key = f.aff_key
+LEFT JOIN effective_resolutions r ON r.aff_key = f.aff_key
+LEFT JOIN authorship_affiliations l
+       ON l.paper_id = s.paper_id AND l.author_position = f.author_position AND l.aff_key = f.aff_key;
