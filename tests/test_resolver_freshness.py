@@ -117,3 +117,26 @@ def test_a_changed_fingerprint_makes_everything_stale_and_is_reported(tmp_path, 
         assert ca.resolve_affiliations(store, registry=registry) >= 1
         assert resolver_fingerprints(store.conn) == [resolver_version(registry)]
         assert ca.resolve_affiliations(store, registry=registry) == 0
+
+
+def test_analyze_re_resolves_what_is_stale_and_says_so(tmp_path, registry):
+    from typer.testing import CliRunner
+
+    from collabatlas.cli import app
+
+    db = tmp_path / "s.duckdb"
+    with ca.Store(db) as store:
+        ca.ingest(store, [_write(tmp_path, "iclr2020.json", [LONE, BESIDE])], registry=registry)
+        with store.transaction() as conn:
+            conn.execute("UPDATE resolutions SET resolver_version = 'old'")
+            conn.execute("DELETE FROM context_resolutions")
+    runner = CliRunner()
+    first = runner.invoke(app, ["analyze", "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    assert "stale resolutions re-resolved" in first.output
+    assert "resolver versions" not in first.output
+    second = runner.invoke(app, ["analyze", "--db", str(db)])
+    assert second.exit_code == 0 and "stale" not in second.output
+    with ca.Store(db, read_only=True) as store:
+        assert resolver_fingerprints(store.conn) == [resolver_version(registry)]
+        assert _paper_countries(store) == [("With Stanford", "US")]
