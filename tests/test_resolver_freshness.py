@@ -140,3 +140,16 @@ def test_analyze_re_resolves_what_is_stale_and_says_so(tmp_path, registry):
     with ca.Store(db, read_only=True) as store:
         assert resolver_fingerprints(store.conn) == [resolver_version(registry)]
         assert _paper_countries(store) == [("With Stanford", "US")]
+
+
+def test_fingerprints_can_be_narrowed_to_the_counted_papers(tmp_path, registry):
+    with ca.Store(tmp_path / "s.duckdb") as store:
+        ca.ingest(store, [_write(tmp_path, "iclr2020.json", [LONE, BESIDE])], registry=registry)
+        with store.transaction() as conn:
+            conn.execute(
+                "UPDATE resolutions SET resolver_version = 'old' WHERE aff_key IN (SELECT aff_key "
+                "FROM authorship_affiliations JOIN papers USING (paper_id) WHERE title = 'Alone')"
+            )
+        assert len(resolver_fingerprints(store.conn)) == 2
+        beside = "SELECT paper_id FROM papers WHERE title = ?"
+        assert resolver_fingerprints(store.conn, beside, ["With Stanford"]) == [resolver_version(registry)]

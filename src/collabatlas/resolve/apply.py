@@ -245,11 +245,16 @@ def stale(conn: duckdb.DuckDBPyConnection, registry: Registry) -> Stale:
     return Stale(0, sum(1 for case in cases if case not in current))
 
 
-def resolver_fingerprints(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """The resolver fingerprints the resolutions counted on papers came from (human corrections
-    are not listed); more than one means figures mix resolver versions."""
+def resolver_fingerprints(
+    conn: duckdb.DuckDBPyConnection, counted_papers: str = "", params: Sequence[object] = ()
+) -> list[str]:
+    """The resolver fingerprints the resolutions on papers came from (human corrections are not
+    listed); more than one means figures mix resolver versions. ``counted_papers``, a query
+    returning ``paper_id`` (with its ``params``), narrows it to the papers a figure counts."""
+    narrowed = f" AND paper_id IN ({counted_papers})" if counted_papers else ""
     rows = conn.execute(
         "SELECT DISTINCT resolver_version FROM link_resolutions "
-        "WHERE resolver_version IS NOT NULL AND resolver_version <> 'human' ORDER BY 1"
+        f"WHERE resolver_version IS NOT NULL AND resolver_version <> 'human'{narrowed} ORDER BY 1",
+        list(params),
     ).fetchall()
     return [row[0] for row in rows]
