@@ -27,7 +27,7 @@ from pathlib import Path
 from labels import AS_CHINA, LABELED, RAW, LabeledAuthor, labeled_authors
 
 from collabatlas.resolve import Resolution, load_registry, resolve_batch
-from collabatlas.resolve import evidence as evidence_module
+from collabatlas.resolve import clues as clues_module
 from collabatlas.resolve import resolver as resolver_module
 from collabatlas.resolve.geo import tld_country
 
@@ -191,14 +191,14 @@ def calibrate(files: list[Path]) -> None:
     Resolves with the threshold lowered to 70, then reports for each candidate threshold how
     many fuzzy-decided authors it would keep and how many of those agree with the labels.
     """
-    evidence_module.FUZZY_THRESHOLD = resolver_module.FUZZY_THRESHOLD = 70.0
+    clues_module.FUZZY_THRESHOLD = resolver_module.FUZZY_THRESHOLD = 70.0
     registry = load_registry()
     rows = []
     for author, resolution in _labeled_answers(files):
         if resolution.method != resolver_module.FUZZY_NAME or resolution.country is None:
             continue
         raw, domain = author.affiliations[0]
-        hits = [h.score for h in evidence_module.gather(raw, domain, registry).names if h.via == "fuzzy"]
+        hits = [h.score for h in clues_module.find_clues(raw, domain, registry).names if h.via == "fuzzy"]
         agreed = AS_CHINA.get(resolution.country, resolution.country) == author.label
         rows.append((max(hits, default=0.0), agreed, raw))
     print(f"{'threshold':>9}{'kept':>6}{'agree':>8}")

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import collabatlas as ca
 from collabatlas.cli import app
-from collabatlas.report.html import build_report, gather
+from collabatlas.report.html import build_report, report_data
 from collabatlas.report.html.page import headline_sentence, safe_link
 from tests.conftest import QUIRKS
 
@@ -81,7 +81,7 @@ def test_untrusted_titles_are_escaped_and_unsafe_links_dropped(built):
 
 
 def test_evidence_lists_every_ab_paper_with_link(quirks_store, built):
-    data = gather(quirks_store, ca.CountingRules())
+    data = report_data(quirks_store, ca.CountingRules())
     ab = sum(r["papers_ab"] for r in data.headline.to_pylist())
     assert ab > 0 and data.evidence.num_rows == ab
     out = built

@@ -41,7 +41,7 @@ def test_conflicting_affiliations_are_kept_and_the_preferred_one_used(tmp_path, 
     (paper_id,) = store.rows("SELECT paper_id FROM papers WHERE title ILIKE 'diffusion models at scale%'")[0]
     assert paper_id.startswith("neurips2024:site:")
     evidence = store.rows(
-        "SELECT source, raw, country, used FROM affiliation_evidence "
+        "SELECT source, raw, country, used FROM source_affiliation_answers "
         "WHERE paper_id = ? AND author_position = 1 ORDER BY source",
         [paper_id],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from collabatlas.resolve.apply import resolve_pending
+from collabatlas.resolve.apply import resolve_pending, stale
 from collabatlas.resolve.registry import Registry, load_registry
 from collabatlas.sources import SourceBatch, read_source
 from collabatlas.sources.http import CachedFetcher
@@ -66,8 +66,17 @@ def ingest(
     return ingest_batches(store, batches, registry=registry, progress=progress)
 
 
-def resolve_affiliations(store: Store, *, force: bool = False, registry: Registry | None = None) -> int:
-    """Re-resolve affiliations whose resolution is missing or from another resolver version."""
+def resolve_affiliations(
+    store: Store,
+    *,
+    force: bool = False,
+    registry: Registry | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Re-resolve whatever is stale: affiliations never resolved or resolved by another resolver
+    fingerprint, and co-author contexts not yet resolved (``force``: everything)."""
     registry = registry or load_registry()
+    if not force and stale(store.conn, registry).total == 0:
+        return 0
     with store.transaction() as conn:
-        return resolve_pending(conn, registry, force=force)
+        return resolve_pending(conn, registry, force=force, progress=progress)

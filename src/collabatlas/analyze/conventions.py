@@ -8,6 +8,7 @@ from typing import Any
 
 from collabatlas.analyze.counted import aggregate_venue_years
 from collabatlas.analyze.rules import UNASSIGNED, CountingRules
+from collabatlas.resolve.apply import resolver_fingerprints
 from collabatlas.store import Store
 
 REGISTRY_SOURCES = (
@@ -43,7 +44,7 @@ def conventions(store: Store, rules: CountingRules) -> dict[str, Any]:
             "FROM sources GROUP BY ALL ORDER BY venue, year, location"
         )
     ]
-    versions = [row[0] for row in store.rows("SELECT DISTINCT resolver_version FROM resolutions ORDER BY 1")]
+    versions = resolver_fingerprints(store.conn)
     return {
         **rules.describe(),
         "sources": sources,

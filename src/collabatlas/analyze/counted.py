@@ -107,7 +107,7 @@ def _credit_sql(counting: str) -> str:
 
 def counted_pipeline(store: Store, rules: CountingRules) -> SqlPipeline:
     """The named steps ending in ``counted`` and ``credits`` (see the module docstring)."""
-    scoped = rules.scoped_sql("r.country")
+    scoped = rules.scoped_sql("l.country")
     pipeline = (
         selected_pipeline(rules)
         .then(
@@ -116,10 +116,9 @@ def counted_pipeline(store: Store, rules: CountingRules) -> SqlPipeline:
                    CASE WHEN l.author_position < 0 THEN -1 - l.aff_order ELSE l.author_position END
                        AS author_key,
                    l.author_position, l.aff_order, {scoped} AS country
-            FROM authorship_affiliations l
-            JOIN selected s ON s.paper_id = l.paper_id
-            JOIN effective_resolutions r ON r.aff_key = l.aff_key
-            WHERE r.country IS NOT NULL""",
+            FROM link_resolutions l
+            SEMI JOIN selected s ON s.paper_id = l.paper_id
+            WHERE l.country IS NOT NULL""",
         )
         .then(
             "overridden",

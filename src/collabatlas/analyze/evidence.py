@@ -81,7 +81,9 @@ def papers_behind(
             FROM authorship_affiliations l
             SEMI JOIN chosen c ON c.paper_id = l.paper_id
             JOIN affiliations f ON f.aff_key = l.aff_key
-            LEFT JOIN effective_resolutions r ON r.aff_key = l.aff_key
+            LEFT JOIN link_resolutions r
+                   ON r.paper_id = l.paper_id AND r.author_position = l.author_position
+                  AND r.aff_order = l.aff_order
             GROUP BY l.paper_id, l.author_position""",
         )
         .then(

@@ -35,10 +35,9 @@ def compare_source(store: Store, source: str = "openalex", *, accepted_only: boo
             GROUP BY s.paper_id
         ),
         ours AS (
-            SELECT l.paper_id, list(DISTINCT e.country ORDER BY e.country) AS countries
-            FROM authorship_affiliations l JOIN effective_resolutions e USING (aff_key)
-            WHERE e.country IS NOT NULL
-            GROUP BY l.paper_id
+            SELECT e.paper_id, list(DISTINCT e.country ORDER BY e.country) AS countries
+            FROM link_resolutions e WHERE e.country IS NOT NULL
+            GROUP BY e.paper_id
         )
         SELECT p.paper_id, p.venue, p.year, p.title,
                coalesce(t.countries, []), coalesce(o.countries, [])

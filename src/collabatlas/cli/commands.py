@@ -32,6 +32,7 @@ from collabatlas.cli.app import (
     rules_from_options,
 )
 from collabatlas.cli.tables import collaboration_table, country_table, pairs_table
+from collabatlas.errors import StoreError
 from collabatlas.pipeline import ingest as ingest_sources
 from collabatlas.pipeline import resolve_affiliations as resolve_store
 from collabatlas.report.authorships import export_authorships
@@ -86,7 +87,7 @@ def ingest(
         )
     for location, venue_year, papers, new in result.sources:
         console.print(f"{venue_year}: {papers} papers ({new} new) from {location}")
-    console.print(f"{result.resolved} affiliation strings resolved")
+    console.print(f"{result.resolved} resolutions written (new or stale strings and co-author contexts)")
 
 
 @app.command()
@@ -94,10 +95,34 @@ def resolve(
     db: DbOption = DEFAULT_DB_PATH,
     force: Annotated[bool, typer.Option(help="Re-resolve every affiliation, not only stale ones.")] = False,
 ) -> None:
-    """Resolve affiliations that are new or were resolved by another resolver version."""
+    """Resolve what is stale: affiliations new or resolved by another resolver fingerprint, and
+    co-author contexts not yet resolved."""
     with Store(db) as store:
         count = resolve_store(store, force=force)
-    console.print(f"{count} affiliation strings resolved")
+    console.print(f"{count} resolutions written (new or stale strings and co-author contexts)")
+
+
+def _refresh_resolutions(db: Path) -> None:
+    """Re-resolve what is stale before figures are read, saying so on stderr."""
+    if not Path(db).exists():
+        return  # the read-only open that follows says there is no store
+    try:
+        store = Store(db)
+    except StoreError as exc:  # e.g. the review app holds it: count what is there, and say so
+        err_console.print(f"Warning: stale resolutions not re-resolved ({exc})", soft_wrap=True)
+        return
+    with store, progress_bar() as bar:
+        task = bar.add_task("re-resolve stale", total=None) if bar else None
+
+        def report(done: int, total: int) -> None:
+            if bar is not None and task is not None:
+                bar.update(task, completed=done, total=total)
+
+        count = resolve_store(store, progress=report)
+    if count:
+        err_console.print(
+            f"{count} stale resolutions re-resolved (new resolver, registry or co-author context)"
+        )
 
 
 @app.command()
@@ -123,6 +148,7 @@ def analyze(
         venue=venue,
         year=year,
     )
+    _refresh_resolutions(db)
     with Store(db, read_only=True) as store:
         rows = collaboration(store, rules).to_pylist()
         totals = country_totals(store, rules).to_pylist()
@@ -135,6 +161,13 @@ def analyze(
     console.print(country_table(totals, conventions_object))
     console.print(pairs_table(pairs, pair_conventions))
     console.print(describe_review(review))
+    fingerprints = conventions_object["resolver_versions"]
+    if len(fingerprints) > 1:
+        err_console.print(
+            f"Warning: these figures count resolutions from {len(fingerprints)} resolver versions "
+            f"({', '.join(fingerprints)}); run `collabatlas resolve` to bring them to one",
+            soft_wrap=True,
+        )
     for check in official:
         if check["differs"]:
             err_console.print(

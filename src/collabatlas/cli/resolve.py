@@ -29,7 +29,7 @@ def explain_command(
     ] = None,
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
-    """Show how one affiliation resolves: parts, evidence, candidates, decision, confidence, rule."""
+    """Show how one affiliation resolves: parts, clues, candidates, decision, confidence, rule."""
     registry = load_registry()
     if Path(db).exists():
         with Store(db, read_only=True) as store:

@@ -44,7 +44,9 @@ def authorships(store: Store, *, accepted_only: bool = True) -> pa.Table:
         LEFT JOIN authorship_affiliations l
                ON l.paper_id = a.paper_id AND l.author_position = a.author_position
         LEFT JOIN affiliations f ON f.aff_key = l.aff_key
-        LEFT JOIN effective_resolutions r ON r.aff_key = l.aff_key
+        LEFT JOIN link_resolutions r
+               ON r.paper_id = l.paper_id AND r.author_position = l.author_position
+              AND r.aff_order = l.aff_order
         {where}
         GROUP BY ALL
         ORDER BY p.venue, p.year, p.paper_id, a.author_position

@@ -1,18 +1,18 @@
-"""Why the resolver decided what it did, for one affiliation: parts, evidence, candidates, decision."""
+"""Why the resolver decided what it did, for one affiliation: parts, clues, candidates, decision."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from collabatlas.resolve.evidence import gather
+from collabatlas.resolve.clues import find_clues
 from collabatlas.resolve.registry import Registry
 from collabatlas.resolve.resolver import Resolution, decide
 
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """The resolution of one affiliation with the evidence behind it, as plain values."""
+    """The resolution of one affiliation with the clues behind it, as plain values."""
 
     raw: str
     domain: str
@@ -47,28 +47,28 @@ class Explanation:
 
 
 def explain(raw: str, domain: str, registry: Registry, context: Iterable[str] = ()) -> Explanation:
-    """Resolve one affiliation and keep the evidence that decided it."""
-    evidence = gather(raw, domain, registry, context)
-    resolution = decide(evidence, registry)
+    """Resolve one affiliation and keep the clues that decided it."""
+    clues = find_clues(raw, domain, registry, context)
+    resolution = decide(clues, registry)
     insts = registry.institutions
     names = tuple(
         f"{h.text!r} ({h.via}{'' if h.score == 100 else f', {h.score:g}'}): "
         + ", ".join(sorted({f"{insts[i].name} {insts[i].country}" for i in h.institutions})[:4])
-        for h in evidence.names
+        for h in clues.names
     )
-    places = tuple(f"{h.text} ({h.kind}: {'/'.join(h.countries[:3])})" for h in evidence.places)
+    places = tuple(f"{h.text} ({h.kind}: {'/'.join(h.countries[:3])})" for h in clues.places)
     domain_says = ""
-    if evidence.domain:
-        owners = sorted({f"{insts[i].name} ({insts[i].country})" for i in evidence.domain_institutions})
-        domain_says = evidence.domain + (f" → {', '.join(owners)}" if owners else "")
-        domain_says += f"; suffix country {evidence.tld_country}" if evidence.tld_country else ""
+    if clues.domain:
+        owners = sorted({f"{insts[i].name} ({insts[i].country})" for i in clues.domain_institutions})
+        domain_says = clues.domain + (f" → {', '.join(owners)}" if owners else "")
+        domain_says += f"; suffix country {clues.tld_country}" if clues.tld_country else ""
     return Explanation(
         raw,
-        evidence.domain,
-        tuple(zip(evidence.parts, evidence.roles, strict=True)),
+        clues.domain,
+        tuple(zip(clues.parts, clues.roles, strict=True)),
         places,
         names,
         domain_says,
-        evidence.context_domains,
+        clues.context_domains,
         resolution,
     )

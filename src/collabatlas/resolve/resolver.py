@@ -4,47 +4,39 @@
 optional context per pair (the e-mail domains of the co-authors it appears with) and a read-only
 :class:`Registry`; it touches no store and no global state.
 
-Institutions named in the string are scored: exact names beat near-names (fuzzy, calibrated)
-beat acronyms; the e-mail domain's institution, agreeing places and the co-authors' domains add
-to the score. Two candidates in different countries that the evidence cannot separate, and an
-acronym only a bulk registry knows, with nothing to corroborate it, are declined (left
-unresolved with their candidates) rather than guessed.
-
-For the country, evidence in the string beats defaults: a country or region the string names
-("Google DeepMind, London" → GB by the city); a named site of a multinational ("Microsoft
-Research Asia" → CN); the chosen institution's home country ("Google" → US); the institution the
-e-mail domain belongs to; for a department-only string, the one institution of its co-authors'
-domains; weak naming evidence (a lone word that alone names curated institutions of one
-country, or a curated name marker such as 'State Key Laboratory' or a demonym in the name); the
-domain's country-code TLD; last, a place named inside a longer name. The chosen
-institution's country is cross-checked against the string's places and the domain's TLD; a
-contradiction lowers the confidence (below the review threshold) and is written in the reason.
+The decision is :data:`STEPS`, a list of small named steps tried in order; each returns an
+answer or passes. Each step's docstring is its documented rule: the README's "How an affiliation
+becomes a country" and the report's methods text are generated from this list
+(:func:`decision_order_markdown`, :func:`decision_order_text`). Scores, confidences and word lists
+are curated data (``resolve/data/weights.json``, ``words.json``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 
-from collabatlas.resolve.evidence import (
+from collabatlas.resolve.clues import (
     CITY,
     CITY_DOMINANCE,
+    COMPANY_WORDS,
     COUNTRY,
     FUZZY_THRESHOLD,
     REGION,
     SUB_UNIT,
     SUB_UNIT_WORDS,
-    Evidence,
+    Clues,
     PlaceHit,
-    gather,
+    find_clues,
 )
+from collabatlas.resolve.knowledge import count, weight
 from collabatlas.resolve.registry import CURATED, GENERIC_WORDS, Institution, Registry, distinctive_words
 from collabatlas.resolve.text import fold, name_key, strip_numbers
 
-RESOLVER_VERSION = "2.1.0"
+RESOLVER_VERSION = "2.2.0"
 
-# Methods, strongest evidence first (stored with every resolution).
+# Methods (stored with every resolution); the step that gives each is in STEPS.
 STRING_COUNTRY = "string-country"
 SITE = "site"
 STRING_CITY = "string-city"
@@ -61,13 +53,27 @@ NAME_WORD = "name-word"
 NAME_MARKER = "name-marker"
 UNRESOLVED = "unresolved"
 NOT_AN_INSTITUTION = "not-an-institution"
+METHODS = (
+    STRING_COUNTRY,
+    SITE,
+    STRING_CITY,
+    CURATED_NAME,
+    REGISTRY_NAME,
+    FUZZY_NAME,
+    ACRONYM,
+    DOMAIN,
+    COAUTHOR_DOMAIN,
+    DOMAIN_TLD,
+    DOMAIN_SITE,
+    STRING_PLACE,
+    NAME_WORD,
+    NAME_MARKER,
+    UNRESOLVED,
+    NOT_AN_INSTITUTION,
+)
 COMPANY_KINDS = frozenset({"company"})
 # Two candidates in different countries closer than this are ambiguous.
-MARGIN = 0.25
-# Words that mark a company, whose country co-authors do not tell.
-_COMPANY_WORDS = frozenset(
-    ["inc", "ltd", "llc", "gmbh", "corp", "corporation", "company", "co", "ai", "sas", "bv"]
-)
+MARGIN = weight("margin")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +130,37 @@ def resolve_batch(
 
 def resolve_one(raw: str, domain: str, registry: Registry, context: Iterable[str] = ()) -> Resolution:
     """Resolve one affiliation string with its e-mail domain (and its co-authors' domains)."""
-    return decide(gather(raw, domain, registry, context), registry)
+    return decide(find_clues(raw, domain, registry, context), registry)
+
+
+def resolve_alone(pairs: Sequence[tuple[str, str]], registry: Registry) -> list[tuple[Resolution, bool]]:
+    """Resolve each pair without co-author context, and say whether a context could change the
+    answer (see :func:`context_can_matter`). Pure; order preserved."""
+    found = []
+    for raw, domain in pairs:
+        case = Case.of(find_clues(raw, domain, registry), registry)
+        found.append((case.decide(), context_can_matter(case)))
+    return found
+
+
+def decide(clues: Clues, registry: Registry) -> Resolution:
+    """Turn the clues of one string into a resolution: the first step of :data:`STEPS` that answers."""
+    return Case.of(clues, registry).decide()
+
+
+def context_can_matter(case: Case) -> bool:
+    """Whether co-authors' domains could change this answer: several candidate institutions (their
+    scores would move), an acronym candidate (they may corroborate it), or a string that names
+    only a department (they may say whose)."""
+    return (
+        len(case.scored) > 1
+        or any(via == "acronym" for _, _, via in case.scored)
+        or (not case.clues.domain_institutions and _department_only(case.clues))
+    )
 
 
 def _explicit_country(
-    evidence: Evidence, inst: Institution | None, registry: Registry
+    clues: Clues, inst: Institution | None, registry: Registry
 ) -> tuple[str | None, PlaceHit | None]:
     """The country the string states by country or region parts.
 
@@ -137,9 +169,9 @@ def _explicit_country(
     country contradicts is dropped, and so is a region that is also a city of the named
     institution's country ('Rutgers University, New Brunswick').
     """
-    cities = [h for h in evidence.places if h.kind == CITY]
+    cities = [h for h in clues.places if h.kind == CITY]
     hits = []
-    for hit in (h for h in evidence.places if h.kind in (COUNTRY, REGION)):
+    for hit in (h for h in clues.places if h.kind in (COUNTRY, REGION)):
         if hit.abbreviation and any(not set(hit.countries) & set(c.countries) for c in cities):
             continue
         if hit.abbreviation and inst and inst.kind not in COMPANY_KINDS and inst.country not in hit.countries:
@@ -164,7 +196,7 @@ def _explicit_country(
                     return country, hit
     # Conflicting places ('Technion, Israel / MTA-SZTE, Hungary'): the one the institution or
     # the domain agrees with, else the first written-out country.
-    for wanted in (inst.country if inst else None, evidence.tld_country):
+    for wanted in (inst.country if inst else None, clues.tld_country):
         for hit in hits:
             if wanted and wanted in hit.countries:
                 return wanted, hit
@@ -179,11 +211,11 @@ def _city_countries(text: str, registry: Registry) -> list[str]:
 
 
 def _city_country(
-    evidence: Evidence, registry: Registry, prefer: Sequence[str]
+    clues: Clues, registry: Registry, prefer: Sequence[str]
 ) -> tuple[str | None, PlaceHit | None]:
     """The country of a city the string names: a preferred country where the city is not dwarfed
     by a namesake ('Paris' is FR, even for a US company), else one dominant country."""
-    for hit in reversed([h for h in evidence.places if h.kind == CITY]):
+    for hit in reversed([h for h in clues.places if h.kind == CITY]):
         sizes = registry.places.cities.get(fold(strip_numbers(hit.text)), ())
         largest = sizes[0][1] if sizes else 0
         for country in prefer:
@@ -195,54 +227,92 @@ def _city_country(
     return None, None
 
 
-def _shares_a_word(inst: Institution, evidence: Evidence) -> bool:
+def _embedded_country(clues: Clues, prefer: Sequence[str]) -> tuple[str | None, PlaceHit | None]:
+    """The country of a place inside a longer name: a preferred one, else the last named."""
+    embedded = [h for h in clues.places if h.kind == "embedded"]
+    for hit in reversed(embedded):
+        for country in prefer:
+            if country and country in hit.countries:
+                return country, hit
+    if embedded:
+        return embedded[-1].countries[0], embedded[-1]
+    return None, None
+
+
+def _shares_a_word(inst: Institution, clues: Clues) -> bool:
     """Whether the string contains a distinctive word of the institution's names."""
-    words = set(name_key(" ".join(evidence.parts)).split())
+    words = set(name_key(" ".join(clues.parts)).split())
     return any(set(distinctive_words(name_key(n))) & words for n in (inst.name, *inst.aliases))
 
 
-def _named(evidence: Evidence, registry: Registry) -> dict[int, tuple[float, str]]:
+_EXACT = weight("score.exact_name")
+_EXACT_PER_WORD = weight("score.exact_name_per_word")
+_EXACT_MAX_WORDS = count("score.exact_name_max_words")
+_EXACT_WHOLE = weight("score.exact_name_whole_part")
+_FUZZY = weight("score.fuzzy_name")
+_FUZZY_RANGE = weight("score.fuzzy_name_range")
+_ACRONYM_WHOLE = weight("score.acronym_whole_part")
+_ACRONYM_IN_PART = weight("score.acronym_in_part")
+_ACRONYM_BULK = weight("score.acronym_bulk_penalty")
+_SUB_UNIT_PENALTY = weight("score.sub_unit_penalty")
+_DOMAIN_AND_NAME = weight("score.domain_and_name")
+_DOMAIN_ONLY = weight("score.domain_only")
+_CURATED_BONUS = weight("score.curated_bonus")
+_DOMAIN_BONUS = weight("score.domain_bonus")
+_PLACE_BONUS = weight("score.place_bonus")
+_TLD_BONUS = weight("score.tld_bonus")
+_COAUTHOR_INSTITUTION_BONUS = weight("score.coauthor_institution_bonus")
+_COAUTHOR_COUNTRY_BONUS = weight("score.coauthor_country_bonus")
+
+
+def _named(clues: Clues, registry: Registry) -> dict[int, tuple[float, str]]:
     """Institutions the string names, with the strength of the naming and how it was found."""
     named: dict[int, tuple[float, str]] = {}
-    for hit in evidence.names:
-        sub_unit = evidence.roles[hit.part] == SUB_UNIT
+    for hit in clues.names:
+        sub_unit = clues.roles[hit.part] == SUB_UNIT
         for index in hit.institutions:
             curated = registry.institutions[index].source == CURATED
             if hit.via == "name":
-                base = 2.0 + 0.05 * min(hit.words, 6) + (0.3 if hit.full else 0.0)
+                base = _EXACT + _EXACT_PER_WORD * min(hit.words, _EXACT_MAX_WORDS)
+                base += _EXACT_WHOLE if hit.full else 0.0
             elif hit.via == "fuzzy":
-                base = 1.5 + 0.4 * (hit.score - FUZZY_THRESHOLD) / (100 - FUZZY_THRESHOLD)
+                base = _FUZZY + _FUZZY_RANGE * (hit.score - FUZZY_THRESHOLD) / (100 - FUZZY_THRESHOLD)
             else:
-                base = (1.2 if hit.full else 0.6) - (0.0 if curated else 0.5)
-            base -= 0.5 if sub_unit else 0.0
+                base = (_ACRONYM_WHOLE if hit.full else _ACRONYM_IN_PART) - (
+                    0.0 if curated else _ACRONYM_BULK
+                )
+            base -= _SUB_UNIT_PENALTY if sub_unit else 0.0
             if base > named.get(index, (-9.0, ""))[0]:
                 named[index] = (base, hit.via)
     # The domain's institution, when the string names it loosely and no exact name covers the
     # part ('Ecole Polytechnique Federale Lausanne' with epfl.ch, not 'Google DeepMind' with google.com).
-    partial = not any(h.full for h in evidence.names if h.via == "name")
-    for index in evidence.domain_institutions:
-        if partial and index not in named and _shares_a_word(registry.institutions[index], evidence):
-            named[index] = (1.0, "domain+name")
+    partial = not any(h.full for h in clues.names if h.via == "name")
+    for index in clues.domain_institutions:
+        if partial and index not in named and _shares_a_word(registry.institutions[index], clues):
+            named[index] = (_DOMAIN_AND_NAME, "domain+name")
     return named
 
 
-def _candidates(evidence: Evidence, registry: Registry) -> list[tuple[float, int, str]]:
+def _candidates(clues: Clues, registry: Registry) -> list[tuple[float, int, str]]:
     """(score, institution index, via), best first."""
-    named = _named(evidence, registry)
+    named = _named(clues, registry)
     if not named:
-        named = {i: (1.0, "domain") for i in evidence.domain_institutions}
-    places = [c for h in evidence.places if h.kind != "embedded" for c in h.countries[:1]]
-    places += [c for h in evidence.places if h.kind in (COUNTRY, REGION) for c in h.countries]
-    context = set(evidence.context_institutions)
+        named = {i: (_DOMAIN_ONLY, "domain") for i in clues.domain_institutions}
+    places = [c for h in clues.places if h.kind != "embedded" for c in h.countries[:1]]
+    places += [c for h in clues.places if h.kind in (COUNTRY, REGION) for c in h.countries]
+    context = set(clues.context_institutions)
     context_countries = {registry.institutions[i].country for i in context}
     scored = []
     for index, (base, via) in named.items():
         inst = registry.institutions[index]
-        score = base + (0.5 if inst.source == CURATED else 0.0)
-        score += 2.0 if index in evidence.domain_institutions else 0.0
-        score += 1.0 if inst.country in places else 0.0
-        score += 0.5 if evidence.tld_country and inst.country == evidence.tld_country else 0.0
-        score += 0.5 if index in context else 0.25 if inst.country in context_countries else 0.0
+        score = base + (_CURATED_BONUS if inst.source == CURATED else 0.0)
+        score += _DOMAIN_BONUS if index in clues.domain_institutions else 0.0
+        score += _PLACE_BONUS if inst.country in places else 0.0
+        score += _TLD_BONUS if clues.tld_country and inst.country == clues.tld_country else 0.0
+        if index in context:
+            score += _COAUTHOR_INSTITUTION_BONUS
+        elif inst.country in context_countries:
+            score += _COAUTHOR_COUNTRY_BONUS
         scored.append((round(score, 3), index, via))
     return sorted(scored, key=lambda s: (-s[0], s[1]))
 
@@ -252,81 +322,36 @@ def _candidate(registry: Registry, score: float, index: int, via: str) -> Candid
     return Candidate(inst.name, inst.id, inst.country, round(score, 2), via)
 
 
-def _corroborated(inst: Institution, index: int, evidence: Evidence) -> bool:
+def _corroborated(inst: Institution, index: int, clues: Clues) -> bool:
     """Whether anything besides an acronym points at this institution."""
-    places = {c for h in evidence.places for c in h.countries}
+    places = {c for h in clues.places for c in h.countries}
     return (
-        index in evidence.domain_institutions
-        or index in evidence.context_institutions
+        index in clues.domain_institutions
+        or index in clues.context_institutions
         or inst.country in places
-        or inst.country == evidence.tld_country
+        or inst.country == clues.tld_country
     )
 
 
-def _choose(evidence: Evidence, registry: Registry) -> tuple[int | None, str, list[Candidate], str]:
-    """The chosen institution (or None), how it was named, the candidates, and why none was chosen."""
-    scored = _candidates(evidence, registry)
-    candidates = [_candidate(registry, s, i, v) for s, i, v in scored[:5]]
+def _choose(
+    clues: Clues, registry: Registry, scored: list[tuple[float, int, str]]
+) -> tuple[int | None, str, str]:
+    """The chosen institution (or None), how it was named, and why none was chosen."""
     if not scored:
-        return None, "", candidates, ""
+        return None, "", ""
     best_score, best, via = scored[0]
     rivals = [
         s for s, i, _ in scored[1:] if registry.institutions[i].country != registry.institutions[best].country
     ]
     if rivals and best_score - rivals[0] < MARGIN:
-        return None, via, candidates, "ambiguous"
+        return None, via, "ambiguous"
     inst = registry.institutions[best]
-    if via == "acronym" and inst.source != CURATED and not _corroborated(inst, best, evidence):
-        return None, via, candidates, "acronym only"
-    tld = evidence.tld_country
-    if (
-        via == "acronym"
-        and tld
-        and tld not in (inst.country, "US")
-        and best not in evidence.domain_institutions
-    ):
-        return None, via, candidates, f"acronym only, and the domain points to {tld}"  # 'UCL' at uclouvain.be
-    return best, via, candidates, ""
-
-
-def _resolution(
-    evidence: Evidence,
-    inst: Institution | None,
-    country: str | None,
-    confidence: float,
-    method: str,
-    reason: str,
-    candidates: Sequence[Candidate],
-    notes: Sequence[str] = (),
-) -> Resolution:
-    return Resolution(
-        inst.name if inst else None,
-        inst.id if inst else None,
-        country,
-        round(max(confidence, 0.0), 2),
-        method,
-        reason + ("; " + "; ".join(notes) if notes else ""),
-        tuple(candidates),
-        tuple(zip(evidence.parts, evidence.roles, strict=True)),
-        inst.source if inst else "",
-    )
-
-
-def _place_country(
-    evidence: Evidence, registry: Registry, prefer: Sequence[str]
-) -> tuple[str | None, str, str]:
-    """A country from a named city, else from a place inside a longer name: (code, method, text)."""
-    city, hit = _city_country(evidence, registry, prefer)
-    if city and hit:
-        return city, STRING_CITY, hit.text
-    embedded = [h for h in evidence.places if h.kind == "embedded"]
-    for hit in reversed(embedded):
-        for country in prefer:
-            if country and country in hit.countries:
-                return country, STRING_PLACE, hit.text
-    if embedded:
-        return embedded[-1].countries[0], STRING_PLACE, embedded[-1].text
-    return None, "", ""
+    if via == "acronym" and inst.source != CURATED and not _corroborated(inst, best, clues):
+        return None, via, "acronym only"
+    tld = clues.tld_country
+    if via == "acronym" and tld and tld not in (inst.country, "US") and best not in clues.domain_institutions:
+        return None, via, f"acronym only, and the domain points to {tld}"  # 'UCL' at uclouvain.be
+    return best, via, ""
 
 
 def _domain_is_the_company(inst: Institution, domain: str) -> bool:
@@ -335,200 +360,392 @@ def _domain_is_the_company(inst: Institution, domain: str) -> bool:
     return any(d.split(".")[0] in labels for d in inst.domains)
 
 
-def _department_only(evidence: Evidence) -> bool:
+def _department_only(clues: Clues) -> bool:
     """A string that names only a sub-unit ('Department of Statistics'), no organisation."""
-    for part, role in zip(evidence.parts, evidence.roles, strict=True):
+    for part, role in zip(clues.parts, clues.roles, strict=True):
         words = set(fold(part).split())
-        if words & _COMPANY_WORDS or (role != SUB_UNIT and not words <= GENERIC_WORDS | SUB_UNIT_WORDS):
+        if words & COMPANY_WORDS or (role != SUB_UNIT and not words <= GENERIC_WORDS | SUB_UNIT_WORDS):
             return False
-    return bool(evidence.parts)
+    return bool(clues.parts)
 
 
-def _context_institution(evidence: Evidence, registry: Registry) -> Institution | None:
+def _context_institution(clues: Clues, registry: Registry) -> Institution | None:
     """The one institution the co-authors' domains belong to, if there is exactly one."""
-    ids = {registry.institutions[i].id: registry.institutions[i] for i in evidence.context_institutions}
+    ids = {registry.institutions[i].id: registry.institutions[i] for i in clues.context_institutions}
     return next(iter(ids.values())) if len(ids) == 1 else None
 
 
-def decide(evidence: Evidence, registry: Registry) -> Resolution:
-    """Turn gathered evidence into a resolution (see the module docstring for the order)."""
-    if not evidence.parts and not evidence.domain_institutions:
-        return _resolution(evidence, None, None, 0.0, UNRESOLVED, "empty affiliation", [])
-    if evidence.not_an_institution and not evidence.domain_institutions:
-        return _resolution(
-            evidence, None, None, 0.0, NOT_AN_INSTITUTION, f"{evidence.raw!r} names no institution", []
-        )
-    chosen, via, candidates, declined = _choose(evidence, registry)
-    inst = registry.institutions[chosen] if chosen is not None else None
-    tld = evidence.tld_country
-    notes: list[str] = []
+@dataclass(slots=True)
+class Case:
+    """One string being decided: its clues, the scored candidates and the chosen institution."""
 
-    explicit, explicit_hit = _explicit_country(evidence, inst, registry)
-    if explicit and explicit_hit:
-        agrees = (inst and inst.country == explicit) or tld == explicit
-        if inst and inst.country != explicit:
-            notes.append(f"{inst.name} is based in {inst.country}")
-        return _resolution(
-            evidence,
-            inst,
-            explicit,
-            0.97 if agrees else 0.93,
-            STRING_COUNTRY,
-            f"the string names {explicit_hit.text!r} ({explicit})",
-            candidates,
-            notes,
+    clues: Clues
+    registry: Registry
+    scored: list[tuple[float, int, str]]
+    inst: Institution | None
+    via: str
+    declined: str  # why no institution was chosen among candidates ('' when none was declined)
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, clues: Clues, registry: Registry) -> Case:
+        scored = _candidates(clues, registry)
+        chosen, via, declined = _choose(clues, registry, scored)
+        return cls(
+            clues,
+            registry,
+            scored,
+            registry.institutions[chosen] if chosen is not None else None,
+            via,
+            declined,
+            [_candidate(registry, s, i, v) for s, i, v in scored[:5]],
         )
-    if evidence.site is not None:
-        site = registry.sites[evidence.site]
-        owner = (
-            registry.institutions[registry.by_id[site.organisation]]
-            if site.organisation in registry.by_id
-            else None
-        )
+
+    @property
+    def tld(self) -> str | None:
+        return self.clues.tld_country
+
+    def prefer(self) -> list[str]:
+        """Countries a place should be read in when it could be several: the institution's, the TLD's."""
+        return [self.inst.country if self.inst else "", self.tld or ""]
+
+    def answer(
+        self,
+        inst: Institution | None,
+        country: str | None,
+        confidence: float,
+        method: str,
+        reason: str,
+        notes: Sequence[str] = (),
+        *,
+        candidates: bool = True,
+    ) -> Resolution:
+        clues = self.clues
         return Resolution(
-            site.name,
-            owner.id if owner else site.organisation,
-            site.country,
-            0.93,
-            SITE,
-            f"named site {site.name!r} of {site.organisation} is in {site.country} "
-            f"(organisation_sites v{registry.tables.get('organisation_sites.csv', '?')})",
-            tuple(candidates),
-            tuple(zip(evidence.parts, evidence.roles, strict=True)),
-            CURATED,
-        )
-    place, place_method, place_text = _place_country(
-        evidence, registry, [inst.country if inst else "", tld or ""]
-    )
-    if inst:
-        return _institution_country(evidence, inst, via, place, place_method, place_text, candidates)
-    if place:
-        return _resolution(
-            evidence,
-            None,
-            place,
-            0.85 if place_method == STRING_CITY else 0.65,
-            place_method,
-            f"the string names {place_text!r} ({place})",
-            candidates,
-        )
-    listed = ", ".join(f"{c.institution} ({c.country}, {c.score})" for c in candidates)
-    if declined and not tld:
-        return _resolution(evidence, None, None, 0.0, UNRESOLVED, f"{declined}: {listed}", candidates)
-    if not evidence.domain_institutions and _department_only(evidence):
-        shared = _context_institution(evidence, registry)
-        if shared is not None and tld in (None, shared.country):
-            return _resolution(
-                evidence,
-                shared,
-                shared.country,
-                0.6,
-                COAUTHOR_DOMAIN,
-                "a department with no institution; every co-author domain "
-                f"({', '.join(evidence.context_domains)}) belongs to {shared.name} ({shared.country})",
-                candidates,
-            )
-    weak = _weak_name_country(evidence, registry)
-    if weak is not None:
-        return weak
-    if tld:
-        confidence = 0.7 if evidence.domain.endswith(".edu") else 0.78
-        return _resolution(
-            evidence,
-            None,
-            tld,
-            confidence - (0.2 if declined else 0.0),
-            DOMAIN_TLD,
-            f"the domain {evidence.domain} ends in a {tld} suffix",
-            candidates,
-            [f"no institution chosen ({declined}: {listed})"] if declined else [],
-        )
-    return _resolution(
-        evidence, None, None, 0.0, UNRESOLVED, "no place, institution or domain recognised", candidates
-    )
-
-
-def _weak_name_country(evidence: Evidence, registry: Registry) -> Resolution | None:
-    """A country from weak naming evidence, when nothing stronger decided: a lone identifying
-    word of curated institutions that all share one country ('Zorblax Widget Lab' when only
-    Zorblax University uses 'zorblax'), else curated name markers that agree ('State Key
-    Laboratory' → CN, 'German Centre' → DE). A domain suffix naming another country lowers the
-    confidence (or, for a lone word, wins)."""
-    tld = evidence.tld_country
-    found: tuple[str, Institution | None, str, str] | None = None
-    named = [registry.institutions[i] for i in evidence.word_institutions]
-    if named and len({inst.country for inst in named}) == 1 and tld in (None, named[0].country):
-        ids = {inst.id for inst in named}
-        inst = named[0] if len(ids) == 1 else None
-        listed = ", ".join(sorted({i.name for i in named}))
-        found = (named[0].country, inst, NAME_WORD, f"a word that alone names {listed} ({named[0].country})")
-    elif evidence.markers and len({c for _, c in evidence.markers}) == 1:
-        phrases = ", ".join(repr(p) for p, _ in evidence.markers)
-        country = evidence.markers[0][1]
-        found = (
+            inst.name if inst else None,
+            inst.id if inst else None,
             country,
-            None,
-            NAME_MARKER,
-            f"the name marker {phrases} ({country}, name_markers v"
-            f"{registry.tables.get('name_markers.csv', '?')})",
+            round(max(confidence, 0.0), 2),
+            method,
+            reason + ("; " + "; ".join(notes) if notes else ""),
+            tuple(self.candidates) if candidates else (),
+            tuple(zip(clues.parts, clues.roles, strict=True)),
+            inst.source if inst else "",
         )
-    if found is None:
+
+    def decide(self) -> Resolution:
+        for step in STEPS:
+            found = step.rule(self)
+            if found is not None:
+                return found
+        raise AssertionError("the last step always answers")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One named step of the decision: its rule, the methods it answers with, and its doc."""
+
+    name: str
+    rule: Callable[[Case], Resolution | None]
+    methods: tuple[str, ...]
+
+    @property
+    def doc(self) -> str:
+        """The documented rule: the first paragraph of the step's docstring, on one line."""
+        text = (self.rule.__doc__ or "").strip().split("\n\n")[0]
+        return " ".join(text.split())
+
+
+def empty(case: Case) -> Resolution | None:
+    """An empty string with no known e-mail domain is left unresolved."""
+    if not case.clues.parts and not case.clues.domain_institutions:
+        return case.answer(None, None, 0.0, UNRESOLVED, "empty affiliation", candidates=False)
+    return None
+
+
+def no_institution(case: Case) -> Resolution | None:
+    """A string that names no institution (`"Independent researcher"`, `"None"`; a curated list)
+    and no known e-mail domain is marked `not-an-institution`."""
+    clues = case.clues
+    if clues.not_an_institution and not clues.domain_institutions:
+        return case.answer(
+            None, None, 0.0, NOT_AN_INSTITUTION, f"{clues.raw!r} names no institution", candidates=False
+        )
+    return None
+
+
+def string_country(case: Case) -> Resolution | None:
+    """A country, US state, province or region the string names (`"…, Nanjing 210023, China"`);
+    parts that agree narrow each other (`"Atlanta, Georgia, USA"`)."""
+    inst = case.inst
+    explicit, hit = _explicit_country(case.clues, inst, case.registry)
+    if not (explicit and hit):
         return None
-    country, inst, method, reason = found
-    notes = [f"but the domain {evidence.domain} points to {tld}"] if tld and tld != country else []
-    return _resolution(evidence, inst, country, 0.5 if notes else 0.7, method, reason, [], notes)
-
-
-def _institution_country(
-    evidence: Evidence,
-    inst: Institution,
-    via: str,
-    place: str | None,
-    place_method: str,
-    place_text: str,
-    candidates: Sequence[Candidate],
-) -> Resolution:
-    """The country of a chosen institution: a city it names for companies, the domain's country
-    for a company's own domain, else its home, cross-checked against places and the domain."""
-    home, tld = inst.country, evidence.tld_country
-    if place and place != home and (inst.kind in COMPANY_KINDS or inst.source != CURATED):
-        return _resolution(
-            evidence,
-            inst,
-            place,
-            0.85 if place_method == STRING_CITY else 0.75,
-            place_method,
-            f"{inst.name} with the place {place_text!r} ({place})",
-            candidates,
-        )
-    if inst.kind in COMPANY_KINDS and tld and tld != home and _domain_is_the_company(inst, evidence.domain):
-        return _resolution(
-            evidence,
-            inst,
-            tld,
-            0.8,
-            DOMAIN_SITE,
-            f"{inst.name} site: its domain {evidence.domain} is in {tld}",
-            candidates,
-        )
-    method = {"acronym": ACRONYM, "domain": DOMAIN, "fuzzy": FUZZY_NAME}.get(
-        via, CURATED_NAME if inst.source == CURATED else REGISTRY_NAME
-    )
-    confidence = {ACRONYM: 0.85, DOMAIN: 0.9, CURATED_NAME: 0.95, FUZZY_NAME: 0.85}.get(method, 0.9)
-    notes = []
-    if tld and tld != home and inst.kind not in COMPANY_KINDS and tld != "US":
-        confidence -= 0.3
-        notes.append(f"but the domain {evidence.domain} points to {tld}")
-    if place and place != home:
-        confidence -= 0.2
-        notes.append(f"but the string names {place_text!r} ({place})")
-    return _resolution(
-        evidence,
+    agrees = (inst and inst.country == explicit) or case.tld == explicit
+    notes = [f"{inst.name} is based in {inst.country}"] if inst and inst.country != explicit else []
+    return case.answer(
         inst,
-        home,
-        confidence,
-        method,
-        f"{via or 'name'} match {inst.name!r} ({inst.source}) in {home}",
-        candidates,
+        explicit,
+        weight("confidence.string_country_agreeing") if agrees else weight("confidence.string_country"),
+        STRING_COUNTRY,
+        f"the string names {hit.text!r} ({explicit})",
         notes,
     )
+
+
+def named_site(case: Case) -> Resolution | None:
+    """A named site of a multinational (`"Microsoft Research Asia"` → CN), from the curated table
+    `resolve/data/organisation_sites.csv`."""
+    if case.clues.site is None:
+        return None
+    registry = case.registry
+    site = registry.sites[case.clues.site]
+    owner = (
+        registry.institutions[registry.by_id[site.organisation]]
+        if site.organisation in registry.by_id
+        else None
+    )
+    return Resolution(
+        site.name,
+        owner.id if owner else site.organisation,
+        site.country,
+        weight("confidence.site"),
+        SITE,
+        f"named site {site.name!r} of {site.organisation} is in {site.country} "
+        f"(organisation_sites v{registry.tables.get('organisation_sites.csv', '?')})",
+        tuple(case.candidates),
+        tuple(zip(case.clues.parts, case.clues.roles, strict=True)),
+        CURATED,
+    )
+
+
+def company_place(case: Case) -> Resolution | None:
+    """For a company or an institution only a bulk registry knows, a city the string names
+    (`"Google, London"` → GB), else a place inside a longer name, when it is not the home."""
+    inst = case.inst
+    if inst is None or (inst.kind not in COMPANY_KINDS and inst.source == CURATED):
+        return None
+    country, hit = _city_country(case.clues, case.registry, case.prefer())
+    method, confidence = STRING_CITY, weight("confidence.company_city")
+    if not (country and hit):
+        country, hit = _embedded_country(case.clues, case.prefer())
+        method, confidence = STRING_PLACE, weight("confidence.company_place")
+    if not (country and hit) or country == inst.country:
+        return None
+    return case.answer(
+        inst, country, confidence, method, f"{inst.name} with the place {hit.text!r} ({country})"
+    )
+
+
+def company_domain(case: Case) -> Resolution | None:
+    """A company's own e-mail domain in another country (`amazon.co.uk` → GB) places that site."""
+    inst, tld, domain = case.inst, case.tld, case.clues.domain
+    if not (inst and inst.kind in COMPANY_KINDS and tld and tld != inst.country):
+        return None
+    if not _domain_is_the_company(inst, domain):
+        return None
+    return case.answer(
+        inst,
+        tld,
+        weight("confidence.domain_site"),
+        DOMAIN_SITE,
+        f"{inst.name} site: its domain {domain} is in {tld}",
+    )
+
+
+_NAME_METHODS = {"acronym": ACRONYM, "domain": DOMAIN, "fuzzy": FUZZY_NAME}
+_NAME_CONFIDENCE = {
+    ACRONYM: "confidence.acronym",
+    DOMAIN: "confidence.domain",
+    CURATED_NAME: "confidence.curated_name",
+    FUZZY_NAME: "confidence.fuzzy_name",
+    REGISTRY_NAME: "confidence.registry_name",
+}
+
+
+def institution_home(case: Case) -> Resolution | None:
+    """The chosen institution's home country (`"Google"` → US), from the curated table (AI
+    venues' universities, labs and companies, written in this repository) or a registry (swot's
+    academic domains, ROR); an exact name beats a near-name beats an acronym, and the e-mail
+    domain's institution (`neu.edu.cn` → Northeastern University, CN), agreeing places and the
+    co-authors' domains add to the score. A place in the string or a domain suffix naming another
+    country lowers the confidence."""
+    inst, clues = case.inst, case.clues
+    if inst is None:
+        return None
+    home, tld = inst.country, case.tld
+    method = _NAME_METHODS.get(case.via, CURATED_NAME if inst.source == CURATED else REGISTRY_NAME)
+    confidence = weight(_NAME_CONFIDENCE[method])
+    notes = []
+    if tld and tld != home and inst.kind not in COMPANY_KINDS and tld != "US":
+        confidence -= weight("confidence.tld_contradiction_penalty")
+        notes.append(f"but the domain {clues.domain} points to {tld}")
+    place, hit = _city_country(clues, case.registry, case.prefer())
+    if not (place and hit):
+        place, hit = _embedded_country(clues, case.prefer())
+    if place and hit and place != home:
+        confidence -= weight("confidence.place_contradiction_penalty")
+        notes.append(f"but the string names {hit.text!r} ({place})")
+    reason = f"{case.via or 'name'} match {inst.name!r} ({inst.source}) in {home}"
+    return case.answer(inst, home, confidence, method, reason, notes)
+
+
+def string_city(case: Case) -> Resolution | None:
+    """With no institution chosen, a city the string names, where one country's city of that
+    name dwarfs its namesakes (`"…, Paris"` → FR)."""
+    country, hit = _city_country(case.clues, case.registry, case.prefer())
+    if not (country and hit):
+        return None
+    return case.answer(
+        None,
+        country,
+        weight("confidence.string_city"),
+        STRING_CITY,
+        f"the string names {hit.text!r} ({country})",
+    )
+
+
+def declined(case: Case) -> Resolution | None:
+    """Two candidates in different countries that the clues cannot separate (`"Northeastern
+    University"` with no domain), or an acronym only a bulk registry knows with nothing to
+    corroborate it, are left unresolved with their candidates rather than guessed, unless the
+    e-mail domain has a country suffix."""
+    if not case.declined or case.tld:
+        return None
+    listed = ", ".join(f"{c.institution} ({c.country}, {c.score})" for c in case.candidates)
+    return case.answer(None, None, 0.0, UNRESOLVED, f"{case.declined}: {listed}")
+
+
+def coauthor_institution(case: Case) -> Resolution | None:
+    """A string that names only a department (`"Department of Statistics"`) and has no known
+    domain takes the one institution every co-author's e-mail domain belongs to."""
+    clues = case.clues
+    if clues.domain_institutions or not _department_only(clues):
+        return None
+    shared = _context_institution(clues, case.registry)
+    if shared is None or case.tld not in (None, shared.country):
+        return None
+    return case.answer(
+        shared,
+        shared.country,
+        weight("confidence.coauthor_domain"),
+        COAUTHOR_DOMAIN,
+        "a department with no institution; every co-author domain "
+        f"({', '.join(clues.context_domains)}) belongs to {shared.name} ({shared.country})",
+    )
+
+
+def _weak(case: Case, country: str, inst: Institution | None, method: str, reason: str) -> Resolution:
+    tld, domain = case.tld, case.clues.domain
+    notes = [f"but the domain {domain} points to {tld}"] if tld and tld != country else []
+    confidence = (
+        weight("confidence.weak_name_contradicted")
+        if notes
+        else weight(f"confidence.{method.replace('-', '_')}")
+    )
+    return case.answer(inst, country, confidence, method, reason, notes, candidates=False)
+
+
+def name_word(case: Case) -> Resolution | None:
+    """Weak naming evidence: a lone word that alone names curated institutions of one country
+    (`"Zorblax Widget Lab"` when only Zorblax University uses 'zorblax'), at low confidence so it
+    goes to review."""
+    named = [case.registry.institutions[i] for i in case.clues.word_institutions]
+    if not named or len({inst.country for inst in named}) != 1 or case.tld not in (None, named[0].country):
+        return None
+    inst = named[0] if len({inst.id for inst in named}) == 1 else None
+    listed = ", ".join(sorted({i.name for i in named}))
+    return _weak(
+        case, named[0].country, inst, NAME_WORD, f"a word that alone names {listed} ({named[0].country})"
+    )
+
+
+def name_marker(case: Case) -> Resolution | None:
+    """Weak naming evidence: curated name markers that agree on a country (`"State Key Laboratory
+    of …"` → CN, `"German Centre for …"` → DE, from `resolve/data/name_markers.csv`), at low
+    confidence so it goes to review."""
+    markers = case.clues.markers
+    if not markers or len({c for _, c in markers}) != 1:
+        return None
+    phrases = ", ".join(repr(p) for p, _ in markers)
+    country = markers[0][1]
+    version = case.registry.tables.get("name_markers.csv", "?")
+    return _weak(
+        case, country, None, NAME_MARKER, f"the name marker {phrases} ({country}, name_markers v{version})"
+    )
+
+
+def domain_tld(case: Case) -> Resolution | None:
+    """The e-mail domain's country-code suffix (`.ac.uk` → GB, `.edu` → US, weaker), lower still
+    when a candidate institution was declined."""
+    tld, clues = case.tld, case.clues
+    if not tld:
+        return None
+    confidence = (
+        weight("confidence.domain_tld_edu")
+        if clues.domain.endswith(".edu")
+        else weight("confidence.domain_tld")
+    )
+    notes = []
+    if case.declined:
+        confidence -= weight("confidence.declined_penalty")
+        listed = ", ".join(f"{c.institution} ({c.country}, {c.score})" for c in case.candidates)
+        notes.append(f"no institution chosen ({case.declined}: {listed})")
+    return case.answer(
+        None, tld, confidence, DOMAIN_TLD, f"the domain {clues.domain} ends in a {tld} suffix", notes
+    )
+
+
+def string_place(case: Case) -> Resolution | None:
+    """A place named inside a longer name (weakest; a small town counts where names put their
+    town: `"HTWG Konstanz"`)."""
+    country, hit = _embedded_country(case.clues, case.prefer())
+    if not (country and hit):
+        return None
+    return case.answer(
+        None,
+        country,
+        weight("confidence.string_place"),
+        STRING_PLACE,
+        f"the string names {hit.text!r} ({country})",
+    )
+
+
+def unresolved(case: Case) -> Resolution | None:
+    """Otherwise the string is left unresolved, with its candidates if it had any."""
+    return case.answer(None, None, 0.0, UNRESOLVED, "no place, institution or domain recognised")
+
+
+# The decision order: the first step that answers decides.
+STEPS: tuple[Step, ...] = (
+    Step("empty", empty, (UNRESOLVED,)),
+    Step("no-institution", no_institution, (NOT_AN_INSTITUTION,)),
+    Step("string-country", string_country, (STRING_COUNTRY,)),
+    Step("named-site", named_site, (SITE,)),
+    Step("company-place", company_place, (STRING_CITY, STRING_PLACE)),
+    Step("company-domain", company_domain, (DOMAIN_SITE,)),
+    Step("institution-home", institution_home, (CURATED_NAME, REGISTRY_NAME, FUZZY_NAME, ACRONYM, DOMAIN)),
+    Step("string-city", string_city, (STRING_CITY,)),
+    Step("declined", declined, (UNRESOLVED,)),
+    Step("coauthor-institution", coauthor_institution, (COAUTHOR_DOMAIN,)),
+    Step("name-word", name_word, (NAME_WORD,)),
+    Step("name-marker", name_marker, (NAME_MARKER,)),
+    Step("domain-tld", domain_tld, (DOMAIN_TLD,)),
+    Step("string-place", string_place, (STRING_PLACE,)),
+    Step("unresolved", unresolved, (UNRESOLVED,)),
+)
+
+
+def decision_order_markdown() -> str:
+    """The decision order as a numbered Markdown list (the README's steps), generated from STEPS."""
+    lines = []
+    for number, step in enumerate(STEPS, 1):
+        methods = ", ".join(f"`{m}`" for m in step.methods)
+        lines.append(f"{number}. **{step.name}** ({methods}): {step.doc}")
+    return "\n".join(lines) + "\n"
+
+
+def decision_order_text() -> str:
+    """The decision order as one plain paragraph (the report's methods text), from STEPS."""
+    rules = "; ".join(f"({n}) {s.doc.replace('`', '').rstrip('.')}" for n, s in enumerate(STEPS, 1))
+    return f"Each affiliation string is placed by the first of these steps that answers: {rules}."

@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+from collabatlas.resolve.knowledge import word_map
+
 _EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
 _ORCID = re.compile(r"(?:orcid(?:\.org)?[:/\s]*)?\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b", re.I)
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
@@ -24,35 +26,8 @@ _GRAVE_A = re.compile(r"(?<!\w)`a\b")
 # Dotted acronyms: 'I.B.M.' → 'IBM', 'T.J.' → 'TJ'.
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
-# Abbreviations expanded before matching names.
-_EXPANSIONS = {
-    "univ": "university",
-    "uni": "university",
-    "u": "university",
-    "inst": "institute",
-    "tech": "technology",
-    "technol": "technology",
-    "natl": "national",
-    "nat": "national",
-    "lab": "laboratory",
-    "labs": "laboratory",
-    "laboratories": "laboratory",
-    "dept": "department",
-    "sci": "science",
-    "st": "saint",
-    "intl": "international",
-    "res": "research",
-    "ctr": "center",
-    "centre": "center",
-    "acad": "academy",
-    "coll": "college",
-    "corp": "corporation",
-    "co": "company",
-    "ltd": "limited",
-    "inc": "",
-    "llc": "",
-    "the": "",
-}
+# Abbreviations expanded before matching names (curated, data/words.json).
+_EXPANSIONS = word_map("expansions")
 
 
 def extract_email_domain(raw: str) -> str:

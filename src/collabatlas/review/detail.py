@@ -1,4 +1,4 @@
-"""What a reviewer sees of one affiliation or one paper: the evidence, the answers, the context."""
+"""What a reviewer sees of one affiliation or one paper: resolutions, candidates, answers, context."""
 
 from __future__ import annotations
 
@@ -114,7 +114,8 @@ def paper_view(store: Store, paper_id: str, rules: CountingRules | None = None) 
         store,
         "SELECT l.author_position, l.aff_order, a.aff_key, a.raw, a.domain, r.institution, r.country, "
         "r.method FROM authorship_affiliations l JOIN affiliations a USING (aff_key) "
-        "LEFT JOIN effective_resolutions r USING (aff_key) WHERE l.paper_id = ? "
+        "LEFT JOIN link_resolutions r ON r.paper_id = l.paper_id AND r.author_position = l.author_position "
+        "AND r.aff_order = l.aff_order WHERE l.paper_id = ? "
         "ORDER BY l.author_position, l.aff_order",
         [paper_id],
     )

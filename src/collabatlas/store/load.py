@@ -1,4 +1,4 @@
-"""Load source batches into the store: each source's records are kept as evidence, the same paper
+"""Load source batches into the store: each source's records are kept as they are, the same paper
 from several sources is merged into one, and the merged rows are rebuilt; every other row is kept."""
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def _affiliations_of(paper: PaperRecord) -> Iterable[tuple[int, int, Affiliation
         yield -1, order, aff
 
 
-def _evidence_rows(papers: Sequence[PaperRecord]) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+def _source_record_rows(papers: Sequence[PaperRecord]) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
     """Each record's authors, affiliations and own resolutions, and the distinct affiliations."""
     authorships: dict[str, list[object]] = {k: [] for k in ("source", "source_key", "position", "name")}
     links: dict[str, list[object]] = {
@@ -164,8 +164,8 @@ _OF_BATCH = (
 )
 
 
-def _write_evidence(conn: duckdb.DuckDBPyConnection) -> None:
-    """Replace the batch's records and evidence; keep every other source's."""
+def _write_source_records(conn: duckdb.DuckDBPyConnection) -> None:
+    """Replace the batch's source records; keep every other source's."""
     for table in ("source_affiliations", "source_authorships", "source_resolutions", "paper_sources"):
         conn.execute(f"DELETE FROM {table} WHERE {_OF_BATCH.format(t=table)}")
     columns = ", ".join(f"n.{c}" for c in (*_RECORD_COLUMNS, "openreview_id", "title_key", "authors"))
@@ -202,7 +202,7 @@ def _merge_sources(conn: duckdb.DuckDBPyConnection) -> pa.Table:
 
 
 def _rebuild_papers(conn: duckdb.DuckDBPyConnection) -> None:
-    """Rewrite the merged rows of the touched papers from their sources' evidence."""
+    """Rewrite the merged rows of the touched papers from their source records."""
     for table in ("authorship_affiliations", "authorships", "papers"):
         conn.execute(f"DELETE FROM {table} WHERE paper_id IN (SELECT paper_id FROM merge_src)")
     firsts = ", ".join(
@@ -263,7 +263,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadSumma
     """Write one batch inside the caller's transaction, merging each record with the same paper
     from other sources; re-loading the same batch changes nothing."""
     papers = _unique(batch.papers)
-    authorships, links, resolutions, affiliations = _evidence_rows(papers)
+    authorships, links, resolutions, affiliations = _source_record_rows(papers)
     staged = {
         "new_records": _record_rows(batch, papers),
         "new_source_authorships": authorships,
@@ -284,7 +284,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadSumma
         new_affs = conn.execute(
             "SELECT count(*) FROM new_affiliations WHERE aff_key NOT IN (SELECT aff_key FROM affiliations)"
         ).fetchone()
-        _write_evidence(conn)
+        _write_source_records(conn)
         conn.register("merge_src", _merge_sources(conn))
         registered.append("merge_src")
         _rebuild_papers(conn)

@@ -115,7 +115,7 @@ def evidence_with_links(store: Store, rules: CountingRules) -> pa.Table:
     return behind.append_column("url", pa.array([urls.get(i, "") for i in ids], pa.string()))
 
 
-def gather(store: Store, rules: CountingRules, *, institutions: int = 30) -> ReportData:
+def report_data(store: Store, rules: CountingRules, *, institutions: int = 30) -> ReportData:
     """Compute every table of the report; a store without counted papers is a usage error."""
     headline = collaboration(store, rules)
     if not headline.num_rows:

@@ -19,7 +19,7 @@ import pyarrow as pa
 from markupsafe import Markup
 
 from collabatlas.analyze import CountingRules
-from collabatlas.report.html.data import ReportData, gather
+from collabatlas.report.html.data import ReportData, report_data
 from collabatlas.report.html.figures import (
     PRINT_DPI,
     Chart,
@@ -30,7 +30,7 @@ from collabatlas.report.html.figures import (
     trend_chart,
 )
 from collabatlas.report.outputs import write_csv, write_json, write_text_atomic
-from collabatlas.resolve import resolver
+from collabatlas.resolve.resolver import decision_order_text
 from collabatlas.store import Store
 
 SECTIONS = (
@@ -194,12 +194,6 @@ def _review_items(review: dict[str, Any]) -> list[tuple[str, str]]:
     return items
 
 
-def _placement_text() -> str:
-    """The resolver's own statement of how it places an affiliation (its module docstring)."""
-    paragraphs = (resolver.__doc__ or "").strip().split("\n\n")
-    return " ".join(" ".join(p.split()) for p in paragraphs if "beats defaults" in p)
-
-
 def _version() -> str:
     try:
         return version("collabatlas")
@@ -309,7 +303,7 @@ def write_report(data: ReportData, out_dir: str | Path, store_name: str = "") ->
             evidence=evidence,
             sources=[{**s, "file": Path(s["location"]).name} for s in conv["sources"]],
             rule_items=_rule_items(conv),
-            placement=_placement_text(),
+            placement=decision_order_text(),
             resolution_methods=data.resolution_methods.to_pylist(),
             resolver_versions=conv["resolver_versions"],
             registry_sources=conv["registry_sources"],
@@ -341,4 +335,4 @@ def build_report(
 ) -> ReportFiles:
     """Gather the report's data from ``store`` under ``rules`` and write it into ``out_dir``."""
     rules = rules or CountingRules()
-    return write_report(gather(store, rules), out_dir, store_name=store.path.name)
+    return write_report(report_data(store, rules), out_dir, store_name=store.path.name)

@@ -32,10 +32,8 @@ def institution_pairs(store: Store, rules: CountingRules, limit: int = 30) -> pa
         )
         .then(
             "inst",
-            f"""SELECT DISTINCT l.paper_id, r.institution, {scoped} AS country
-            FROM authorship_affiliations l
-            SEMI JOIN ab ON ab.paper_id = l.paper_id
-            JOIN effective_resolutions r ON r.aff_key = l.aff_key
+            f"""SELECT DISTINCT r.paper_id, r.institution, {scoped} AS country
+            FROM link_resolutions r SEMI JOIN ab ON ab.paper_id = r.paper_id
             WHERE r.institution IS NOT NULL""",
         )
     )
@@ -56,10 +54,8 @@ def coverage(store: Store, rules: CountingRules) -> dict[str, int]:
     """How much of the counted data carries a resolved country: papers, authorships, affiliations."""
     pipeline = counted_pipeline(store, rules).then(
         "links",
-        """SELECT l.paper_id, l.author_position, l.aff_key, r.country
-        FROM authorship_affiliations l
-        SEMI JOIN counted c ON c.paper_id = l.paper_id
-        LEFT JOIN effective_resolutions r ON r.aff_key = l.aff_key""",
+        """SELECT r.paper_id, r.author_position, r.aff_key, r.country
+        FROM link_resolutions r SEMI JOIN counted c ON c.paper_id = r.paper_id""",
     )
     row = pipeline.rows(
         store,
@@ -83,16 +79,15 @@ def coverage(store: Store, rules: CountingRules) -> dict[str, int]:
 
 
 def resolution_methods(store: Store, rules: CountingRules) -> pa.Table:
-    """How the affiliations on counted papers were placed: method, affiliation strings, share."""
+    """How the affiliations on counted papers were placed: method, affiliation strings, share (a
+    string placed differently beside different co-authors counts under each of its methods)."""
     pipeline = counted_pipeline(store, rules).then(
         "used",
-        """SELECT DISTINCT l.aff_key FROM authorship_affiliations l
-        SEMI JOIN counted c ON c.paper_id = l.paper_id""",
+        """SELECT DISTINCT r.aff_key, r.method FROM link_resolutions r
+        SEMI JOIN counted c ON c.paper_id = r.paper_id""",
     )
     return pipeline.query(
         store,
-        """SELECT r.method, count(*) AS affiliations,
-               count(*) / sum(count(*)) OVER () AS share
-        FROM used u JOIN effective_resolutions r ON r.aff_key = u.aff_key
-        GROUP BY r.method ORDER BY affiliations DESC, r.method""",
+        """SELECT method, count(*) AS affiliations, count(*) / sum(count(*)) OVER () AS share
+        FROM used GROUP BY method ORDER BY affiliations DESC, method""",
     )

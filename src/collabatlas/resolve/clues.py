@@ -1,4 +1,4 @@
-"""Parse an affiliation string into evidence: its parts and their roles (organisation, sub-unit,
+"""Read an affiliation string's clues: its parts and their roles (organisation, sub-unit,
 city, country), the places and institutions it names, its domain and its co-authors' domains.
 
 Everything here is a pure function of the string, the domain and the registry.
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from collabatlas.resolve.geo import Places, tld_country
+from collabatlas.resolve.knowledge import count, weight, words
 from collabatlas.resolve.registry import (
     CURATED,
     FUZZY_PREFIX,
@@ -31,136 +32,26 @@ from collabatlas.resolve.text import (
     strip_numbers,
 )
 
-# Folded words that mark a part as the name of an organisation or unit, not a place.
-ORGANISATION_WORDS = frozenset(
-    [
-        "university",
-        "universite",
-        "universitat",
-        "universidad",
-        "universita",
-        "universidade",
-        "universiteit",
-        "college",
-        "institute",
-        "institut",
-        "instituto",
-        "istituto",
-        "school",
-        "academy",
-        "laboratory",
-        "lab",
-        "labs",
-        "center",
-        "centre",
-        "hospital",
-        "foundation",
-        "inc",
-        "corporation",
-        "company",
-        "research",
-        "group",
-        "department",
-        "dept",
-        "faculty",
-        "ecole",
-        "polytechnic",
-        "politecnico",
-        "technologies",
-        "technology",
-        "ltd",
-        "llc",
-        "gmbh",
-        "ag",
-        "sa",
-        "corp",
-        "team",
-        "unit",
-        "division",
-        "program",
-        "key",
-        "state",
-    ]
-)
-NOT_AN_INSTITUTION = frozenset(
-    [
-        "independent researcher",
-        "independent",
-        "independent scholar",
-        "independent research",
-        "none",
-        "n a",
-        "na",
-        "unknown",
-        "unaffiliated",
-        "no affiliation",
-        "self",
-        "self employed",
-        "freelance",
-        "freelancer",
-        "retired",
-        "personal",
-        "private",
-        "home",
-        "individual",
-        "individual researcher",
-        "student",
-        "citizen scientist",
-        "independent contributor",
-        "not applicable",
-        "null",
-    ]
-)
-SUB_UNIT_WORDS = frozenset(
-    [
-        "department",
-        "dept",
-        "departments",
-        "departement",
-        "departamento",
-        "school",
-        "faculty",
-        "college",
-        "division",
-        "program",
-        "programme",
-        "group",
-        "lab",
-        "laboratory",
-        "labs",
-        "center",
-        "centre",
-        "institute",
-        "unit",
-        "team",
-        "chair",
-        "section",
-        "graduate",
-    ]
-)
+# Curated word lists (data/words.json): words that mark an organisation, a unit of one, or a
+# company; strings that name no institution; legal forms that are also region abbreviations
+# ('Spotify AB'); words after which a town is the organisation's place ('University of Ulm').
+SUB_UNIT_WORDS = words("sub_unit_words")
+COMPANY_WORDS = words("company_words")
+ORGANISATION_WORDS = words("organisation_words") | SUB_UNIT_WORDS | COMPANY_WORDS
+NOT_AN_INSTITUTION = words("not_an_institution")
+LEGAL_FORMS = words("region_legal_forms")
+PLACE_PREPOSITIONS = words("place_prepositions")
 # Parts that are a title or a note, not an affiliation ('Canada CIFAR AI Chair', 'Equal contribution').
 _NOT_AN_AFFILIATION = re.compile(r"\bcifar\b.*\bchair\b|^equal contributions?$|^corresponding authors?$")
 _TITLE_HINT = re.compile(r"chair|equal|corresponding", re.I)
-# Company legal forms that are also region abbreviations: Aktiebolag, naamloze vennootschap,
-# société anonyme ('Spotify AB', 'Proximus NV', 'Thales SA').
-LEGAL_FORMS = frozenset(["AB", "NV", "SA"])
-# Words after which a small town's name is the place of the organisation ('University of Ulm').
-PLACE_PREPOSITIONS = frozenset(["of", "de", "di", "du", "at", "in", "zu", "am", "del", "della", "des"])
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9&.'-]*")
-BIG_CITY = 300_000
-# A town this size counts where names put their town ('HTWG Konstanz'); smaller ones ('Asia',
-# Batangas; 'Bay', Laguna) are more often words.
-SMALL_TOWN = 50_000
-CITY_DOMINANCE = 5
-# The calibrated fuzzy-name threshold (rapidfuzz ratio on word-sorted name keys, 0–100): the
-# lowest score at which fuzzy-only answers agreed with the development labels at >= 0.99
-# (``python bench/accuracy.py --calibrate``; see docs/accuracy.md).
-FUZZY_THRESHOLD = 88.0
-# A distinctive word of the candidate name must be this close to a word of the string.
-FUZZY_WORD = 80.0
-# Fuzzy matching looks at the names in the two smallest word-prefix blocks of the part, each at
-# most this large (very common prefixes say little and cost much).
-FUZZY_MAX_BLOCK = 400
+# Thresholds (data/weights.json, each with how it was set).
+BIG_CITY = count("clue.big_city")
+SMALL_TOWN = count("clue.small_town")
+CITY_DOMINANCE = count("clue.city_dominance")
+FUZZY_THRESHOLD = weight("clue.fuzzy_threshold")
+FUZZY_WORD = weight("clue.fuzzy_word")
+FUZZY_MAX_BLOCK = count("clue.fuzzy_max_block")
 
 # Roles a part of an affiliation plays.
 COUNTRY, REGION, CITY = "country", "region", "city"
@@ -192,7 +83,7 @@ class NameHit:
 
 
 @dataclass(slots=True)
-class Evidence:
+class Clues:
     """What one affiliation string, its domain and its co-authors' domains say."""
 
     raw: str
@@ -251,7 +142,7 @@ def _looks_like_acronym(part: str) -> bool:
 
 
 def _embedded_places(part: str, index: int, places: Places, skip: set[str]) -> list[PlaceHit]:
-    """Countries, regions and large cities inside a longer string (weaker evidence).
+    """Countries, regions and large cities inside a longer string (weaker clues).
 
     Longer phrases first, and a word used by one phrase is not reused ('New Mexico' is a US
     state, not Mexico); phrases inside a matched institution name are skipped.
@@ -473,8 +364,8 @@ def _site_hit(parts: list[str], registry: Registry) -> int | None:
     return None
 
 
-def gather(raw: str, domain: str, registry: Registry, context: Iterable[str] = ()) -> Evidence:
-    """Collect every piece of evidence in one affiliation string, its e-mail domain and the
+def find_clues(raw: str, domain: str, registry: Registry, context: Iterable[str] = ()) -> Clues:
+    """Collect every clue in one affiliation string, its e-mail domain and the
     e-mail domains of its co-authors on the same papers (``context``)."""
     domain = (domain or extract_email_domain(raw)).strip().lower()
     parts = split_parts(clean(raw))
@@ -482,8 +373,8 @@ def gather(raw: str, domain: str, registry: Registry, context: Iterable[str] = (
         affiliation = [p for p in parts if not _NOT_AN_AFFILIATION.search(fold(p))]
         if affiliation or registry.institutions_for_domain(domain)[1]:
             parts = affiliation  # a title ('Canada CIFAR AI Chair') counts only when nothing else is said
-    evidence = Evidence(raw=raw, domain=domain, parts=parts)
-    evidence.not_an_institution = fold(" ".join(parts)) in NOT_AN_INSTITUTION
+    clues = Clues(raw=raw, domain=domain, parts=parts)
+    clues.not_an_institution = fold(" ".join(parts)) in NOT_AN_INSTITUTION
     places = registry.places
     for index, part in enumerate(parts):
         hits = _name_hits(part, index, registry)
@@ -493,35 +384,35 @@ def gather(raw: str, domain: str, registry: Registry, context: Iterable[str] = (
         if place is None and not hits:
             hits = _fuzzy_hits(part, index, registry)
         if place:
-            evidence.places.append(place)
-        evidence.names.extend(hits)
-        evidence.roles.append(_role(part, hits, place))
-    if not any(h.kind in (COUNTRY, REGION) for h in evidence.places):
-        covered = _covered({h.text for h in evidence.names})
-        place_parts = {h.part for h in evidence.places}
+            clues.places.append(place)
+        clues.names.extend(hits)
+        clues.roles.append(_role(part, hits, place))
+    if not any(h.kind in (COUNTRY, REGION) for h in clues.places):
+        covered = _covered({h.text for h in clues.names})
+        place_parts = {h.part for h in clues.places}
         for index, part in enumerate(parts):
             if index not in place_parts:
-                evidence.places.extend(_embedded_places(part, index, places, covered))
-    evidence.site = _site_hit(parts, registry)
-    evidence.markers = _markers(parts, registry)
-    if not evidence.names:
-        evidence.word_institutions = _identifying_word_institutions(parts, registry)
+                clues.places.extend(_embedded_places(part, index, places, covered))
+    clues.site = _site_hit(parts, registry)
+    clues.markers = _markers(parts, registry)
+    if not clues.names:
+        clues.word_institutions = _identifying_word_institutions(parts, registry)
     if domain:
-        evidence.domain_suffix, found = registry.institutions_for_domain(domain)
-        evidence.domain_institutions = tuple(found)
-        evidence.tld_country = tld_country(domain)
-        if evidence.tld_country not in places.country_names and evidence.tld_country != "US":
-            evidence.tld_country = None
+        clues.domain_suffix, found = registry.institutions_for_domain(domain)
+        clues.domain_institutions = tuple(found)
+        clues.tld_country = tld_country(domain)
+        if clues.tld_country not in places.country_names and clues.tld_country != "US":
+            clues.tld_country = None
     others = sorted({d.strip().lower() for d in context if d and d.strip().lower() != domain})
-    evidence.context_domains = tuple(others)
-    evidence.context_institutions = tuple(
+    clues.context_domains = tuple(others)
+    clues.context_institutions = tuple(
         dict.fromkeys(i for d in others for i in registry.institutions_for_domain(d)[1])
     )
-    return evidence
+    return clues
 
 
 def _covered(names: set[str]) -> set[str]:
-    """Every sub-phrase of matched names, so places inside a matched name are not evidence."""
+    """Every sub-phrase of matched names, so places inside a matched name are not clues."""
     covered: set[str] = set()
     for name in names:
         words = fold(name).split()
