@@ -64,7 +64,11 @@ class PaperRecord:
 
 @dataclass(frozen=True, slots=True)
 class SourceBatch:
-    """Every paper read from one source file or URL, with where it came from."""
+    """Every paper read from one source file or URL, with where it came from.
+
+    ``left_out`` counts the records that are not papers of the venue-year (a conference site's
+    journal-track entries), by where they come from: ``(("TMLR", 12), ("jmlr.org", 3))``.
+    """
 
     location: str
     venue: str
@@ -72,3 +76,4 @@ class SourceBatch:
     papers: tuple[PaperRecord, ...]
     records_read: int
     sha256: str
+    left_out: tuple[tuple[str, int], ...] = ()
