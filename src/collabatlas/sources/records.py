@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ALIGNED = "per-author"
+BY_DOMAIN_PLUS = "per-author (by aff_domain)"  # regrouped by the '+' structure of aff_domain
+BY_PROFILE = "per-author (by profile)"  # the authors with an OpenReview profile, in order
 UNALIGNED = "unknown"
 
 
