@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -13,6 +13,7 @@ from collabatlas.analyze import CountingRules, collaboration, conventions
 from collabatlas.analyze.evidence import papers_behind
 from collabatlas.analyze.flows import adoption_by_country, flow_matrix, has_flows, model_adoption
 from collabatlas.analyze.pairs import pair_matrix, pair_rules
+from collabatlas.analyze.reconcile import reconciliations
 from collabatlas.analyze.rules import UNASSIGNED
 from collabatlas.analyze.totals import country_totals
 from collabatlas.errors import UsageError
@@ -36,6 +37,7 @@ class ReportData:
     resolution_methods: pa.Table
     review: dict[str, Any]
     flows: Flows | None
+    published: list[dict[str, Any]] = field(default_factory=list)  # reconcile results in the store
 
 
 @dataclass(frozen=True)
@@ -169,4 +171,5 @@ def gather(store: Store, rules: CountingRules, *, institutions: int = 30) -> Rep
         resolution_methods=resolution_methods(store, rules),
         review=review_summary(store, rules),
         flows=pooled_flows(store, rules, countries),
+        published=reconciliations(store),
     )
