@@ -1,4 +1,5 @@
-"""Paper-level affiliations never vanish from the export (integration: ICML 2024 from ../shared)."""
+"""Integration on ../shared: paper-level affiliations never vanish from the ICML 2024 export;
+reconcile on NeurIPS 2018 reproduces analyze."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import csv
 import pytest
 
 import collabatlas as ca
+from collabatlas.analyze.reconcile import Published, reconcile
 from tests.test_export import analyzed_countries, export_countries
 
 pytestmark = pytest.mark.integration
@@ -24,3 +26,19 @@ def test_icml2024_export_keeps_every_paper_affiliation(shared, store, registry, 
     assert {p: c for p, c in export_countries(rows).items() if c} == analyzed_countries(store)
     alignments = {r["paper_id"]: r["alignment"] for r in rows if r["author_position"] != "-1"}
     assert sum(a == "per-author (by profile)" for a in alignments.values()) > 100
+
+
+def test_reconcile_neurips2018_reproduces_analyze_and_the_coverage_30_of_1009_needs(shared, store, registry):
+    ca.ingest(store, [str(shared / "paperlists" / "labeled" / "nips2018.json")], registry=registry)
+    (analyzed,) = ca.collaboration(store).to_pylist()
+    result = reconcile(store, "NeurIPS", 2018, Published(30, 1009), registry=registry)
+    default = result["rows"][0]
+    assert (default["papers"], default["papers_ab"], default["share"]) == (
+        analyzed["papers"],
+        analyzed["papers_ab"],
+        analyzed["share"],
+    )
+    assert (default["ci_low"], default["ci_high"]) == (analyzed["ci_low"], analyzed["ci_high"])
+    assert analyzed["papers"] == 1009
+    assert result["needed_coverage"] == pytest.approx(30 / analyzed["papers_ab"])
+    assert f"{analyzed['papers_ab']} US–CN papers collabatlas finds" in result["sentence"]
