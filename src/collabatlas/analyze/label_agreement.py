@@ -2,10 +2,10 @@
 author and per paper.
 
 The CSV has a header with ``venue``, ``year``, ``country`` (an ISO code or a name; several joined
-by ``|`` or ``;``; empty or 'Unknown' = no label), the paper as ``paper_id`` (collabatlas's, the source's id or the OpenReview id)
-or ``title``, and the author as ``author_position`` (0-based, as ``export authorships`` writes it)
-or ``author_name``. Countries are compared after folding under the China scope, since trackers
-label Hong Kong, Macau and Taiwan differently.
+by ``|`` or ``;``; empty or 'Unknown' = no label), the paper as ``paper_id`` (collabatlas's, the
+source's id or the OpenReview id) or ``title``, and the author as ``author_position`` (0-based, as
+``export authorships`` writes it) or ``author_name``. Countries are compared after folding under
+the China scope, since trackers label Hong Kong, Macau and Taiwan differently.
 """
 
 from __future__ import annotations
