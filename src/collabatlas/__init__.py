@@ -26,6 +26,8 @@ from collabatlas.analyze import (
 )
 from collabatlas.analyze.flow_trends import adoption_trends
 from collabatlas.analyze.flows import flow_matrix, has_flows, model_adoption
+from collabatlas.analyze.label_agreement import compare_labels
+from collabatlas.analyze.reconcile import Published, reconcile
 from collabatlas.analyze.source_agreement import compare_source
 from collabatlas.errors import CollabAtlasError, FetchError, InputError, StoreError, UsageError
 from collabatlas.pipeline import IngestReport, ingest, resolve_affiliations
@@ -55,6 +57,7 @@ __all__ = [
     "FetchError",
     "IngestReport",
     "InputError",
+    "Published",
     "Resolution",
     "Store",
     "StoreError",
@@ -64,6 +67,7 @@ __all__ = [
     "authorships",
     "build_report",
     "collaboration",
+    "compare_labels",
     "compare_source",
     "conventions",
     "conventions_footer",
@@ -82,6 +86,7 @@ __all__ = [
     "pair_matrix",
     "papers_behind",
     "read_source",
+    "reconcile",
     "resolve_affiliations",
     "resolve_batch",
     "resolve_one",
