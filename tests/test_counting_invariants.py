@@ -26,8 +26,9 @@ from collabatlas.resolve.apply import resolve_pending
 from collabatlas.resolve.registry import Registry
 from collabatlas.review import override_paper
 
-# Affiliation strings whose answers do not depend on co-authors, and their e-mail domains.
+# Affiliation strings and their e-mail domains; a department alone is placed by its co-authors.
 POOL = [
+    ("Department of Statistics", ""),
     ("Stanford University, Stanford, CA, USA", "stanford.edu"),
     ("Tsinghua University, Beijing, China", "tsinghua.edu.cn"),
     ("The Chinese University of Hong Kong, Hong Kong", "cuhk.edu.hk"),

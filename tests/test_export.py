@@ -30,6 +30,7 @@ def test_columns_and_rows(store, registry, tmp_path):
             "institution",
             "confidence",
             "method",
+            "alignment",
         )
     )
     assert len(rows) == count
@@ -39,8 +40,44 @@ def test_columns_and_rows(store, registry, tmp_path):
     assert chen["countries"] == "US|CN"
     assert chen["institution"].count("|") == 1
     assert not any(r["title"] == "A Rejected Paper" for r in rows)
+    assert chen["alignment"] == "per-author"
     unaligned = [r for r in rows if r["title"] == "Fewer Affiliations Than Authors"]
-    assert len(unaligned) == 3 and all(r["affiliation_raw"] == "" for r in unaligned)
+    # The authors carry none; the paper's affiliations sit in one row whose author is unknown.
+    assert [(r["author_position"], r["author_name"], r["alignment"]) for r in unaligned] == [
+        ("-1", "", "paper"),
+        ("0", unaligned[1]["author_name"], "unknown"),
+        ("1", unaligned[2]["author_name"], "unknown"),
+        ("2", unaligned[3]["author_name"], "unknown"),
+    ]
+    assert unaligned[0]["affiliation_raw"] == "MIT, Cambridge, MA, USA+Tsinghua University, China"
+    assert unaligned[0]["countries"] == "US|CN"
+    assert all(r["affiliation_raw"] == "" for r in unaligned[1:])
+
+
+def export_countries(rows: list[dict[str, str]]) -> dict[str, set[str]]:
+    """Each paper's countries, read from the export alone."""
+    out: dict[str, set[str]] = {}
+    for row in rows:
+        out.setdefault(row["paper_id"], set()).update(c for c in row["countries"].split("|") if c)
+    return out
+
+
+def test_per_paper_countries_from_the_export_are_analyzes(store, registry, tmp_path):
+    ca.ingest(store, [str(QUIRKS)], registry=registry)
+    ca.export_authorships(store, tmp_path / "a.csv")
+    with (tmp_path / "a.csv").open(encoding="utf-8") as handle:
+        exported = export_countries(list(csv.DictReader(handle)))
+    assert {p: c for p, c in exported.items() if c} == analyzed_countries(store)
+
+
+def analyzed_countries(store) -> dict[str, set[str]]:
+    """The countries of each accepted paper that has one, as analysis counts them (not folded)."""
+    out: dict[str, set[str]] = {}
+    for paper_id, country in store.rows(
+        "SELECT paper_id, country FROM effective_paper_countries JOIN papers USING (paper_id) WHERE accepted"
+    ):
+        out.setdefault(paper_id, set()).add(country)
+    return out
 
 
 def test_written_files_follow_the_umask_not_mkstemps_0600(store, registry, tmp_path):

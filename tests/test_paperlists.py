@@ -9,7 +9,7 @@ import pytest
 from collabatlas.errors import InputError
 from collabatlas.sources import read_source
 from collabatlas.sources.paperlists import parse_paperlists
-from collabatlas.sources.records import UNALIGNED
+from collabatlas.sources.records import BY_DOMAIN_PLUS, BY_PROFILE, UNALIGNED
 from collabatlas.sources.venues import venue_year_from_name
 from tests.conftest import QUIRKS
 
@@ -64,6 +64,53 @@ def test_fewer_affiliations_than_authors_keeps_them_unaligned(papers):
         "MIT, Cambridge, MA, USA",
         "Tsinghua University, China",
     ]
+
+
+def _record(**fields: str) -> bytes:
+    return json.dumps([{"id": "x", "title": "T", "status": "Poster", **fields}]).encode()
+
+
+def test_several_affiliations_split_by_semicolons_are_regrouped_by_the_domains_plus_structure():
+    data = _record(
+        author="A;B", aff="MIT;Google;Tsinghua University", aff_domain="mit.edu+google.com;tsinghua.edu.cn"
+    )
+    (paper,) = parse_paperlists(data, "t.json", "ICML", 2024).papers
+    assert paper.alignment == BY_DOMAIN_PLUS and paper.paper_affiliations == ()
+    assert [[(f.raw, f.domain) for f in a.affiliations] for a in paper.authors] == [
+        [("MIT", "mit.edu"), ("Google", "google.com")],
+        [("Tsinghua University", "tsinghua.edu.cn")],
+    ]
+
+
+def test_authors_given_by_email_have_no_profile_and_the_affiliations_go_to_the_others_in_order():
+    data = _record(
+        author="A;B;C",
+        authorids="~A1;b@huawei.com;~C1",
+        aff="USTC;Huawei",
+        aff_domain="ustc.edu.cn;huawei.com",
+    )
+    (paper,) = parse_paperlists(data, "t.json", "ICML", 2024).papers
+    assert paper.alignment == BY_PROFILE
+    assert [[f.raw for f in a.affiliations] for a in paper.authors] == [["USTC"], [], ["Huawei"]]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {
+            "author": "A;B;C",
+            "authorids": "~A1;~B1;~C1",
+            "aff": "USTC;Huawei",
+            "aff_domain": "ustc.edu.cn;huawei.com",
+        },
+        {"author": "A;B;C", "aff": "USTC;Huawei", "aff_domain": "ustc.edu.cn;huawei.com;x.org"},
+        {"author": "A;B;C", "authorids": "~A1;b@x.org", "aff": "USTC;Huawei"},
+    ],
+)
+def test_when_nothing_ties_them_the_affiliations_stay_the_papers(fields):
+    (paper,) = parse_paperlists(_record(**fields), "t.json", "ICML", 2024).papers
+    assert paper.alignment == UNALIGNED
+    assert [f.raw for f in paper.paper_affiliations] == ["USTC", "Huawei"]
 
 
 def test_latex_and_non_ascii_survive(papers):

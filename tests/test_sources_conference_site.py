@@ -6,12 +6,16 @@ import json
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 import collabatlas as ca
+from collabatlas.cli import app
 from collabatlas.errors import InputError, UsageError
-from collabatlas.sources.conference_site import venue_year_from_location
+from collabatlas.sources.conference_site import elsewhere, venue_year_from_location
 from tests.replay import SITE, Replay
 from tests.test_store import counts
+
+SERVED = SITE.with_name("neurips-2025-orals-posters.json")
 
 
 def test_oral_beside_its_poster_is_one_paper_and_tracks_are_kept():
@@ -24,6 +28,47 @@ def test_oral_beside_its_poster_is_one_paper_and_tracks_are_kept():
     dataset = by_title["MultiReason: A Dataset for Multilingual Reasoning"]
     assert dataset.track == "datasets and benchmarks" and dataset.authors[2].affiliations == ()
     assert by_title["Diffusion models at scale!"].status == "Spotlight"
+
+
+def test_the_served_shape_gives_the_papers_and_tracks_and_leaves_journal_entries_out():
+    batch = ca.read_source(str(SERVED))
+    assert (batch.venue, batch.year, batch.records_read) == ("NeurIPS", 2025, 7)
+    assert batch.left_out == (("TMLR", 1), ("jmlr.org", 1))
+    by_title = {p.title: p for p in batch.papers}
+    assert sorted((p.title, p.track, p.status) for p in batch.papers) == [
+        ("CityBench: A Benchmark for Urban Agents", "datasets and benchmarks", "Poster"),
+        ("Position: Benchmarks Should Travel", "position", "Poster"),
+        ("Reasoning with Discriminative Constraints", "main", "Spotlight"),
+        ("Routing Experts across Borders", "main", "Oral"),  # its oral and its poster: one paper
+    ]
+    reasoning = by_title["Reasoning with Discriminative Constraints"]
+    assert reasoning.authors[0].affiliations[0].raw == "Texas A&M University"
+    assert reasoning.authors[2].affiliations == ()
+    assert reasoning.url == "https://neurips.cc/virtual/2025/poster/119663"
+    assert reasoning.openreview_id == "1kPO9vCRbg"
+
+
+@pytest.mark.parametrize(
+    ("sourceurl", "origin"),
+    [
+        ("https://openreview.net/group?id=NeurIPS.cc/2025/Conference", ""),
+        ("https://openreview.net/group?id=NeurIPS.cc/2025/Datasets_and_Benchmarks_Track", ""),
+        ("", ""),
+        ("https://openreview.net/group?id=NeurIPS.cc/2024/Conference", "NeurIPS.cc/2024/Conference"),
+        ("https://openreview.net/group?id=TMLR", "TMLR"),
+        ("https://www.jmlr.org/papers/v25/23-1.html", "jmlr.org"),
+    ],
+)
+def test_what_is_not_a_paper_of_the_venue_year(sourceurl, origin):
+    assert elsewhere(sourceurl, "NeurIPS", 2025) == origin
+
+
+def test_the_ingest_line_counts_what_was_left_out(tmp_path):
+    runner = CliRunner()
+    done = runner.invoke(app, ["ingest", str(SERVED), "--db", str(tmp_path / "s.duckdb")])
+    assert done.exit_code == 0, done.output
+    assert "NeurIPS 2025: 4 papers (4 new) from" in done.output
+    assert "; 2 entries not of NeurIPS 2025 left out (TMLR 1, jmlr.org 1)" in done.output
 
 
 def test_by_url_through_the_cache(tmp_path):

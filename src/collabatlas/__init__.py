@@ -28,6 +28,8 @@ from collabatlas.analyze import (
 )
 from collabatlas.analyze.flow_trends import adoption_trends
 from collabatlas.analyze.flows import flow_matrix, has_flows, model_adoption
+from collabatlas.analyze.label_agreement import compare_labels
+from collabatlas.analyze.reconcile import Published, reconcile
 from collabatlas.analyze.source_agreement import compare_source
 from collabatlas.errors import CollabAtlasError, FetchError, InputError, StoreError, UsageError
 from collabatlas.pipeline import IngestReport, ingest, resolve_affiliations
@@ -57,6 +59,7 @@ __all__ = [
     "FetchError",
     "IngestReport",
     "InputError",
+    "Published",
     "Resolution",
     "Store",
     "StoreError",
@@ -66,6 +69,7 @@ __all__ = [
     "authorships",
     "build_report",
     "collaboration",
+    "compare_labels",
     "compare_source",
     "conventions",
     "conventions_footer",
@@ -86,6 +90,7 @@ __all__ = [
     "paper_credits",
     "papers_behind",
     "read_source",
+    "reconcile",
     "resolve_affiliations",
     "resolve_batch",
     "resolve_one",

@@ -21,6 +21,7 @@ class IngestReport:
 
     sources: tuple[tuple[str, str, int, int], ...]  # (location, venue-year, papers, new papers)
     resolved: int
+    left_out: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # (location, SourceBatch.left_out)
 
 
 def ingest_batches(
@@ -40,7 +41,8 @@ def ingest_batches(
         resolved = resolve_pending(
             conn, registry, progress=(lambda d, t: progress("resolve", d, t)) if progress else None
         )
-    return IngestReport(tuple(rows), resolved)
+    left_out = tuple((b.location, b.left_out) for b in batches if b.left_out)
+    return IngestReport(tuple(rows), resolved, left_out)
 
 
 def ingest(

@@ -8,6 +8,7 @@ from collabatlas.cli import (
     commands,  # noqa: F401  (registers the commands)
     flows,  # noqa: F401  (registers detect and flows)
     papers,  # noqa: F401  (registers papers)
+    reconcile,  # noqa: F401  (registers reconcile)
     report,  # noqa: F401  (registers report)
     resolve,  # noqa: F401  (registers explain and registry)
     review,  # noqa: F401  (registers review and corrections)

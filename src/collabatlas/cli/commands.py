@@ -85,9 +85,19 @@ def ingest(
             progress=report,
             mailto=mailto,
         )
+    left_out = dict(result.left_out)
     for location, venue_year, papers, new in result.sources:
-        console.print(f"{venue_year}: {papers} papers ({new} new) from {location}")
+        note = _left_out_note(venue_year, left_out.get(location, ()))
+        console.print(f"{venue_year}: {papers} papers ({new} new) from {location}{note}", soft_wrap=True)
     console.print(f"{result.resolved} resolutions written (new or stale strings and co-author contexts)")
+
+
+def _left_out_note(venue_year: str, left_out: tuple[tuple[str, int], ...]) -> str:
+    """'; 15 entries not of NeurIPS 2025 left out (TMLR 12, jmlr.org 3)', or '' when none were."""
+    if not left_out:
+        return ""
+    where = ", ".join(f"{origin} {count}" for origin, count in left_out)
+    return f"; {sum(c for _, c in left_out)} entries not of {venue_year} left out ({where})"
 
 
 @app.command()

@@ -1,4 +1,5 @@
-"""``collabatlas compare``: where another source's own resolution and collabatlas's disagree."""
+"""``collabatlas compare``: where another source's own resolution, or a peer's labels, and
+collabatlas's disagree."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pyarrow.compute as pc
 import typer
 from rich.table import Table
 
+from collabatlas.analyze.label_agreement import LabelAgreement, compare_labels
 from collabatlas.analyze.source_agreement import DIFFER, agreement_summary, compare_source
-from collabatlas.cli.app import DEFAULT_DB_PATH, DbOption, app, console
+from collabatlas.cli.app import DEFAULT_DB_PATH, DbOption, ScopeOption, app, console
 from collabatlas.store import Store
 
 
@@ -28,8 +30,26 @@ def compare(
     json_path: Annotated[
         Path | None, typer.Option("--json", help="Also write the comparison as JSON.")
     ] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            "--labels",
+            help="Compare a peer's labels instead: a CSV with venue, year, paper_id or title, "
+            "author_position (0-based) or author_name, and country.",
+        ),
+    ] = None,
+    china_scope: ScopeOption = "prc",
 ) -> None:
-    """Papers where a source's countries (e.g. OpenAlex's) and collabatlas's differ."""
+    """Papers where a source's countries (e.g. OpenAlex's), or a peer's labels (--labels), and
+    collabatlas's differ; with --labels, agreement per author and per paper (countries folded by
+    --china-scope)."""
+    if labels is not None:
+        with Store(db, read_only=True) as store:
+            agreement = compare_labels(
+                store, labels, china_scope=china_scope.lower(), accepted_only=not include_rejected
+            )
+        _print_labels(agreement, labels, limit, json_path)
+        return
     with Store(db, read_only=True) as store:
         table = compare_source(store, source, accepted_only=not include_rejected)
     summary = agreement_summary(table)
@@ -60,3 +80,28 @@ def compare(
             ),
             encoding="utf-8",
         )
+
+
+def _print_labels(agreement: LabelAgreement, labels: Path, limit: int, json_path: Path | None) -> None:
+    summary = agreement.summary()
+    for what, counts in summary.items():
+        rest = ", ".join(f"{n} {status}" for status, n in counts.items() if status != "compared")
+        console.print(f"{counts['compared']} {what} labelled in {labels.name}: {rest}", soft_wrap=True)
+    differ = agreement.differing_papers()
+    shown = Table(title=f"Papers where the labels and collabatlas differ ({min(limit, len(differ))} shown)")
+    for column in ("venue", "year", "title", "labels", "collabatlas", "only labels", "only collabatlas"):
+        shown.add_column(column, justify="right" if column == "year" else "left")
+    for row in differ[:limit]:
+        shown.add_row(
+            row["venue"],
+            str(row["year"]),
+            row["title"],
+            ",".join(row["peer_countries"]),
+            ",".join(row["collabatlas_countries"]),
+            ",".join(row["only_peer"]),
+            ",".join(row["only_collabatlas"]),
+        )
+    console.print(shown)
+    if json_path:
+        body = {"labels": str(labels), "summary": summary, "papers": differ, "authors": agreement.authors}
+        json_path.write_text(json.dumps(body, indent=2, ensure_ascii=False), encoding="utf-8")

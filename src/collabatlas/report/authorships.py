@@ -23,24 +23,38 @@ AUTHORSHIP_COLUMNS = (
     "institution",
     "confidence",
     "method",
+    "alignment",
 )
+PAPER_LEVEL = "paper"  # the alignment of a row holding the affiliations no known author carries
 
 
 def authorships(store: Store, *, accepted_only: bool = True) -> pa.Table:
     """Every authorship: ``affiliation_raw`` as ingested ('+' between affiliations); ``countries``,
     ``institution`` and ``method`` '|'-joined, one entry per affiliation in order ('' when
-    unresolved); ``confidence`` the lowest of the author's affiliations."""
+    unresolved); ``confidence`` the lowest of the author's affiliations; ``alignment`` how the
+    source tied affiliations to authors (the paper's ``per-author…`` or ``unknown``).
+
+    A paper whose affiliations could not be tied to its authors gets one more row, at
+    ``author_position`` -1 with no author name and ``alignment`` 'paper', holding them all, so the
+    countries of a paper's rows are the countries ``analyze`` counts for it."""
     where = "WHERE p.accepted" if accepted_only else ""
     return store.query(
         f"""
+        WITH people AS (
+            SELECT paper_id, author_position, author_name FROM authorships
+            UNION ALL
+            SELECT DISTINCT paper_id, author_position, '' FROM authorship_affiliations
+            WHERE author_position = -1
+        )
         SELECT p.venue, p.year, p.paper_id, p.title, a.author_position, a.author_name,
                coalesce(string_agg(f.raw, '+' ORDER BY l.aff_order), '') AS affiliation_raw,
                coalesce(string_agg(coalesce(r.country, ''), '|' ORDER BY l.aff_order), '') AS countries,
                coalesce(string_agg(coalesce(r.institution, ''), '|' ORDER BY l.aff_order), '') AS institution,
                min(r.confidence) AS confidence,
-               coalesce(string_agg(coalesce(r.method, ''), '|' ORDER BY l.aff_order), '') AS method
+               coalesce(string_agg(coalesce(r.method, ''), '|' ORDER BY l.aff_order), '') AS method,
+               CASE WHEN a.author_position = -1 THEN '{PAPER_LEVEL}' ELSE p.alignment END AS alignment
         FROM papers p
-        JOIN authorships a ON a.paper_id = p.paper_id
+        JOIN people a ON a.paper_id = p.paper_id
         LEFT JOIN authorship_affiliations l
                ON l.paper_id = a.paper_id AND l.author_position = a.author_position
         LEFT JOIN affiliations f ON f.aff_key = l.aff_key

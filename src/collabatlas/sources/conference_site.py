@@ -1,20 +1,29 @@
-"""Reader for the JSON a conference site publishes for its virtual programme (NeurIPS, ICML, ICLR):
-``{"count": N, "results": [{"id", "uid", "name", "authors": [{"id", "fullname", "institution"}],
-"abstract", "topic", "keywords", "decision", "eventtype", "paper_url", "virtualsite_url", …}]}``.
+"""Reader for the JSON a conference site publishes for its virtual programme (NeurIPS, ICML, ICLR),
+as served at ``/static/virtual/data/<venue>-<year>-orals-posters.json``: ``{"count": N, "results":
+[{"id", "uid", "name", "authors": [{"id", "fullname", "url", "institution"}], "abstract",
+"decision", "eventtype", "session", "virtualsite_url", "sourceurl", "paper_url", …}]}``.
 
-An oral is listed beside its poster: entries with the same normalised title are one paper, whose
-status is the highest of them (Oral > Spotlight > Poster). Tracks (main, datasets and
-benchmarks, position) are kept.
+``sourceurl`` names the OpenReview group an entry comes from
+(``https://openreview.net/group?id=NeurIPS.cc/2025/Conference``): its last part gives the track
+(``Conference`` → main, ``Datasets_and_Benchmarks_Track``, ``Position_Paper_Track``). Entries from
+elsewhere (journal-track papers presented at the conference: JMLR, TMLR, …) are not papers of the
+venue-year; they are left out and counted in the batch's ``left_out``. An oral is listed beside its
+poster: entries with the same OpenReview id (else the same normalised title) are one paper, whose
+status is the highest of them (Oral > Spotlight > Poster). Without ``sourceurl`` (older files) the
+track is read from the decision, event type and session.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from collabatlas.errors import InputError, UsageError
 from collabatlas.sources.identity import openreview_id_from_url, title_key
@@ -28,6 +37,12 @@ _RANKS = ("oral", "spotlight", "poster")
 _DNB = re.compile(r"datasets?\s*(?:and|&)\s*benchmarks?|\bd&b\b", re.IGNORECASE)
 _POSITION = re.compile(r"\bposition\b", re.IGNORECASE)
 _TRACK_FIELDS = ("track", "decision", "eventtype", "event_type", "session")
+_GROUP = re.compile(r"(?P<venue>[A-Za-z][A-Za-z0-9]*)\.cc/(?P<year>\d{4})/(?P<track>[A-Za-z0-9_]+)")
+_GROUP_TRACKS = {
+    "conference": "main",
+    "datasets_and_benchmarks": "datasets and benchmarks",
+    "position_paper": "position",
+}
 
 
 def is_conference_site(data: bytes) -> bool:
@@ -56,13 +71,49 @@ def parse_conference_site(data: bytes, location: str, venue: str, year: int) -> 
         raise InputError(f"{location}: not JSON ({exc})") from exc
     where = f"{location}"
     results = expect(expect(document, dict, where).get("results"), list, f"{where}: 'results'")
+    venue = canonical_venue(venue)
     groups: dict[str, list[dict[str, Any]]] = {}
+    left_out: Counter[str] = Counter()
     for index, entry in enumerate(results):
         _check(entry, f"{where}: result {index}")
-        groups.setdefault(title_key(entry["name"]), []).append(entry)
-    venue = canonical_venue(venue)
+        origin = elsewhere(text(entry.get("sourceurl")), venue, year)
+        if origin:
+            left_out[origin] += 1
+            continue
+        key = openreview_id_from_url(text(entry.get("paper_url"))) or title_key(entry["name"])
+        groups.setdefault(key, []).append(entry)
     papers = tuple(_paper(key, entries, venue, year) for key, entries in groups.items() if key)
-    return SourceBatch(location, venue, year, papers, len(results), hashlib.sha256(data).hexdigest())
+    return SourceBatch(
+        location,
+        venue,
+        year,
+        papers,
+        len(results),
+        hashlib.sha256(data).hexdigest(),
+        left_out=tuple(sorted(left_out.items())),
+    )
+
+
+def elsewhere(sourceurl: str, venue: str, year: int) -> str:
+    """Where an entry comes from when it is not a paper of ``venue`` ``year`` ('' when it is, or
+    when ``sourceurl`` is empty): the OpenReview group or the host it names ('TMLR', 'jmlr.org')."""
+    if not sourceurl:
+        return ""
+    match = _GROUP.search(sourceurl)
+    if match and canonical_venue(match["venue"]) == venue and int(match["year"]) == year:
+        return ""
+    parsed = urlparse(sourceurl)
+    group = parse_qs(parsed.query).get("id", [""])[0]
+    return group or parsed.netloc.removeprefix("www.") or sourceurl
+
+
+def _group_track(sourceurl: str) -> str:
+    """The track an OpenReview group id names ('' when ``sourceurl`` names none)."""
+    match = _GROUP.search(sourceurl)
+    if not match:
+        return ""
+    name = re.sub(r"_track$", "", match["track"].lower())
+    return _GROUP_TRACKS.get(name, name.replace("_", " "))
 
 
 def _check(entry: Any, where: str) -> None:
@@ -72,6 +123,7 @@ def _check(entry: Any, where: str) -> None:
         expect(author, dict, f"{where}: author {index}")
         expect(author.get("fullname", ""), str, f"{where}: author {index}: 'fullname'")
         expect(author.get("institution") or "", str, f"{where}: author {index}: 'institution'")
+    expect(entry.get("sourceurl") or "", str, f"{where}: 'sourceurl'")
 
 
 def _rank(entry: Mapping[str, Any]) -> int:
@@ -80,6 +132,9 @@ def _rank(entry: Mapping[str, Any]) -> int:
 
 
 def _track(entries: Sequence[Mapping[str, Any]]) -> str:
+    named = _group_track(_first(entries, "sourceurl"))
+    if named:
+        return named
     fields = " | ".join(text(e.get(name)) for e in entries for name in _TRACK_FIELDS)
     if _DNB.search(fields):
         return "datasets and benchmarks"
@@ -92,16 +147,18 @@ def _first(entries: Sequence[Mapping[str, Any]], name: str) -> str:
     return next((v for v in (text(e.get(name)) for e in entries) if v), "")
 
 
+def _affiliations(author: Mapping[str, Any]) -> tuple[AffiliationRecord, ...]:
+    """The author's institution as entered on the site (HTML entities undone: 'Texas A&amp;M')."""
+    institution = html.unescape(text(author.get("institution")))
+    return (AffiliationRecord(institution),) if institution else ()
+
+
 def _paper(key: str, entries: list[dict[str, Any]], venue: str, year: int) -> PaperRecord:
     entries = sorted(entries, key=_rank)
     best = entries[0]
     rank = _rank(best)
     authors = tuple(
-        AuthorRecord(
-            position,
-            text(author.get("fullname")),
-            (AffiliationRecord(text(author["institution"])),) if text(author.get("institution")) else (),
-        )
+        AuthorRecord(position, html.unescape(text(author.get("fullname"))), _affiliations(author))
         for position, author in enumerate(best.get("authors", []))
     )
     paper_url = _first(entries, "paper_url")
@@ -110,13 +167,20 @@ def _paper(key: str, entries: list[dict[str, Any]], venue: str, year: int) -> Pa
         paper_id=f"{slug}{year}:site:{hashlib.sha1(key.encode()).hexdigest()[:12]}",
         venue=venue,
         year=year,
-        title=text(best["name"]),
+        title=html.unescape(text(best["name"])),
         authors=authors,
         source=SOURCE,
         source_id=text(str(best.get("uid") or best.get("id") or "")),
         abstract=_first(entries, "abstract"),
         status=_RANKS[rank].capitalize() if rank < len(_RANKS) else _first(entries, "decision"),
         track=_track(entries),
-        url=_first(entries, "virtualsite_url") or paper_url,
+        url=_site_url(_first(entries, "virtualsite_url"), venue) or paper_url,
         openreview_id=openreview_id_from_url(paper_url),
     )
+
+
+def _site_url(url: str, venue: str) -> str:
+    """The virtual-site page as an absolute URL (served files give ``/virtual/2025/poster/…``)."""
+    if url.startswith("/"):
+        return f"https://{venue.lower()}.cc{url}"
+    return url

@@ -3,6 +3,9 @@
 It survives the quirks of the real files: missing or repeated ids, author lists repeated twice,
 fewer affiliations than authors, ``+``-joined multiple affiliations, empty fields, and
 author lists separated by commas instead of semicolons.
+
+When ``aff`` does not have one entry per author, what the record allows ties them back (see
+:func:`_align`); otherwise the affiliations are kept as the paper's, author unknown.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from typing import Any
 from collabatlas.errors import InputError
 from collabatlas.sources.records import (
     ALIGNED,
+    BY_DOMAIN_PLUS,
+    BY_PROFILE,
     UNALIGNED,
     AffiliationRecord,
     AuthorRecord,
@@ -120,6 +125,7 @@ def _paper(record: dict[str, Any], venue: str, year: int, ids: Counter[str]) -> 
     if len(affs) == 2 * len(names) and len(names) > 0:
         affs = _undouble(affs)
         domains = _undouble(domains)
+    listed_domains = domains
     if len(domains) != len(affs):
         domains = [""] * len(affs)
 
@@ -129,10 +135,11 @@ def _paper(record: dict[str, Any], venue: str, year: int, ids: Counter[str]) -> 
     )
     paper_id = f"{re.sub(r'[^a-z0-9]', '', venue.lower())}{year}:{key}"
 
-    aligned = not affs or len(affs) == len(names)
-    if aligned:
+    alignment, per_author = _align(names, affs, domains, listed_domains, _text(record, "authorids"))
+    if per_author is not None:
         authors = tuple(
-            AuthorRecord(i, name, _pair(affs[i], domains[i]) if affs else ()) for i, name in enumerate(names)
+            AuthorRecord(i, name, _pair(*per_author[i]) if per_author[i][0] else ())
+            for i, name in enumerate(names)
         )
         paper_affs: tuple[AffiliationRecord, ...] = ()
     else:
@@ -150,9 +157,40 @@ def _paper(record: dict[str, Any], venue: str, year: int, ids: Counter[str]) -> 
         status=_text(record, "status"),
         track=_text(record, "track"),
         url=_first(record, ("site", "oa", "or", "pdf")),
-        alignment=ALIGNED if aligned else UNALIGNED,
+        alignment=alignment,
         paper_affiliations=paper_affs,
     )
+
+
+def _align(
+    names: list[str], affs: list[str], domains: list[str], listed_domains: list[str], authorids: str
+) -> tuple[str, list[tuple[str, str]] | None]:
+    """Each author's ``(aff, aff_domain)``, and how they were tied to the authors; ``None`` with
+    ``UNALIGNED`` when the record does not allow it. ``domains`` has one entry per ``aff`` entry
+    ('' when the record's did not line up), ``listed_domains`` is ``aff_domain`` as listed.
+
+    * one ``aff`` entry per author: by position (``ALIGNED``);
+    * ``aff_domain`` has one entry per author and its ``+`` structure accounts for every ``aff``
+      entry (an author's several affiliations split by ``;`` instead of ``+``): regrouped by it;
+    * ``authorids`` has one entry per author, the authors given by e-mail address (no OpenReview
+      profile, so no affiliation in the list) number exactly the missing entries: the ``aff``
+      entries belong, in order, to the authors with a profile.
+    """
+    if not affs or len(affs) == len(names):
+        return ALIGNED, [(affs[i], domains[i]) if affs else ("", "") for i in range(len(names))]
+    widths = [len(d.split("+")) for d in listed_domains]
+    if len(listed_domains) == len(names) and sum(widths) == len(affs):
+        out, start = [], 0
+        for domain, width in zip(listed_domains, widths, strict=True):
+            out.append(("+".join(affs[start : start + width]), domain))
+            start += width
+        return BY_DOMAIN_PLUS, out
+    ids = [i.strip() for i in authorids.split(";")] if authorids else []
+    profiles = [i for i, author_id in enumerate(ids) if author_id and "@" not in author_id]
+    if len(ids) == len(names) and len(profiles) == len(affs) < len(names):
+        given = dict(zip(profiles, zip(affs, domains, strict=True), strict=True))
+        return BY_PROFILE, [given.get(i, ("", "")) for i in range(len(names))]
+    return UNALIGNED, None
 
 
 def _first(record: dict[str, Any], names: Sequence[str]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ALIGNED = "per-author"
+BY_DOMAIN_PLUS = "per-author (by aff_domain)"  # regrouped by the '+' structure of aff_domain
+BY_PROFILE = "per-author (by profile)"  # the authors with an OpenReview profile, in order
 UNALIGNED = "unknown"
 
 
@@ -64,7 +66,11 @@ class PaperRecord:
 
 @dataclass(frozen=True, slots=True)
 class SourceBatch:
-    """Every paper read from one source file or URL, with where it came from."""
+    """Every paper read from one source file or URL, with where it came from.
+
+    ``left_out`` counts the records that are not papers of the venue-year (a conference site's
+    journal-track entries), by where they come from: ``(("TMLR", 12), ("jmlr.org", 3))``.
+    """
 
     location: str
     venue: str
@@ -72,3 +78,4 @@ class SourceBatch:
     papers: tuple[PaperRecord, ...]
     records_read: int
     sha256: str
+    left_out: tuple[tuple[str, int], ...] = ()

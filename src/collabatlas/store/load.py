@@ -252,7 +252,8 @@ def _rebuild_papers(conn: duckdb.DuckDBPyConnection) -> None:
         UPDATE papers SET alignment = CASE
             WHEN paper_id IN (SELECT paper_id FROM authorship_affiliations WHERE author_position = -1)
                 THEN 'unknown'
-            WHEN paper_id IN (SELECT paper_id FROM authorship_affiliations) THEN 'per-author'
+            WHEN paper_id IN (SELECT paper_id FROM authorship_affiliations)
+                THEN CASE WHEN alignment LIKE 'per-author%' THEN alignment ELSE 'per-author' END
             ELSE alignment END
         WHERE paper_id IN (SELECT paper_id FROM merge_src)
         """

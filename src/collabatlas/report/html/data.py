@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -12,6 +12,7 @@ from collabatlas.analyze import CountingRules, collaboration, conventions
 from collabatlas.analyze.evidence import papers_behind
 from collabatlas.analyze.flows import adoption_by_country, flow_matrix, has_flows, model_adoption
 from collabatlas.analyze.pairs import pair_matrix
+from collabatlas.analyze.reconcile import reconciliations
 from collabatlas.analyze.rules import UNASSIGNED
 from collabatlas.analyze.totals import country_totals
 from collabatlas.errors import UsageError
@@ -35,6 +36,7 @@ class ReportData:
     resolution_methods: pa.Table
     review: dict[str, Any]
     flows: Flows | None
+    published: list[dict[str, Any]] = field(default_factory=list)  # reconcile results in the store
 
 
 @dataclass(frozen=True)
@@ -133,4 +135,5 @@ def report_data(store: Store, rules: CountingRules, *, institutions: int = 30) -
         resolution_methods=resolution_methods(store, rules),
         review=review_summary(store, rules),
         flows=pooled_flows(store, rules, countries),
+        published=reconciliations(store),
     )

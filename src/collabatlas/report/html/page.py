@@ -35,6 +35,7 @@ from collabatlas.store import Store
 
 SECTIONS = (
     ("headline", "Headline"),
+    ("published", "Published figures"),
     ("trend", "Trend"),
     ("pairs", "Country pairs"),
     ("institutions", "Institutions"),
@@ -117,6 +118,12 @@ def headline_sentence(rows: list[dict[str, Any]], rules: CountingRules) -> str:
         span = clause(data[0]) if len(data) == 1 else f"{clause(data[0])} to {clause(data[-1])}"
         parts.append(f"at {venue}, {span}")
     return f"Papers with authors at both {a} and {b} institutions: {'; '.join(parts)}."
+
+
+def published_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a reconcile result the report shows: the default rules, then the consistent ones."""
+    default, *others = result["rows"]
+    return [default, *(r for r in others if r["consistent"])]
 
 
 def _authors_text(authors: list[dict[str, Any]]) -> str:
@@ -291,10 +298,15 @@ def write_report(data: ReportData, out_dir: str | Path, store_name: str = "") ->
             b=b,
             rules=conv,
             min_count=data.rules.min_count,
-            sections=[s for s in SECTIONS if s[0] != "flows" or data.flows],
+            sections=[
+                s
+                for s in SECTIONS
+                if (s[0] != "flows" or data.flows) and (s[0] != "published" or data.published)
+            ],
             tables=[{"file": name} for name in csv_tables],
             sentence=headline_sentence(data.headline.to_pylist(), data.rules),
             headline=data.headline.to_pylist(),
+            published=[{**p, "shown": published_rows(p)} for p in data.published],
             charts=charts,
             ranked_pairs=data.pairs.slice(0, RANKED_PAIRS).to_pylist(),
             country_totals=data.countries.slice(0, TOP_COUNTRIES).to_pylist(),
