@@ -31,7 +31,7 @@ def test_icml2024_export_keeps_every_paper_affiliation(shared, store, registry, 
 def test_reconcile_neurips2018_reproduces_analyze_and_the_coverage_30_of_1009_needs(shared, store, registry):
     ca.ingest(store, [str(shared / "paperlists" / "labeled" / "nips2018.json")], registry=registry)
     (analyzed,) = ca.collaboration(store).to_pylist()
-    result = reconcile(store, "NeurIPS", 2018, Published(30, 1009), registry=registry)
+    result = reconcile(store, "NeurIPS", 2018, Published(30, 1009))
     default = result["rows"][0]
     assert (default["papers"], default["papers_ab"], default["share"]) == (
         analyzed["papers"],

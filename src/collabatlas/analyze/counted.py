@@ -17,8 +17,14 @@ replaces the paper's country set; under fractional counting each of its countrie
 share; under first-author counting the first author's countries that the override keeps are
 credited, or, when it keeps none of them, every country of the override.
 
-The steps, in order: ``selected`` (papers the rules count), ``affiliation_countries`` (each
-resolved authorship affiliation, China-scoped), ``overridden`` and ``override_countries``,
+``rules.tracks`` ('main') keeps the main track; ``rules.companies`` ('headquarters') places a
+company affiliation in the company's home country instead of the site the resolver chose;
+``rules.source`` counts one source's own records and affiliations (no paper overrides).
+
+The steps, in order: ``selected`` (papers the rules count), ``resolved_links`` (their
+resolved affiliations), ``headquarters`` (company → home country, under ``--companies headquarters``),
+``affiliation_countries`` (each resolved affiliation, China-scoped), ``overridden`` and
+``override_countries``,
 ``present`` (the countries on each paper), ``credited`` (credit per paper and country), then
 ``paper_rows``, ``aggregate_rows``, ``counted`` and ``credits``.
 """
@@ -32,6 +38,8 @@ import pyarrow as pa
 
 from collabatlas.analyze.pipeline import SqlPipeline
 from collabatlas.analyze.rules import UNASSIGNED, CountingRules
+from collabatlas.resolve.extra import store_registry
+from collabatlas.resolve.registry import Registry, load_registry
 from collabatlas.store import Store
 
 AGGREGATES_TABLE = "snapshot_country_sets"
@@ -65,6 +73,11 @@ def _filters(rules: CountingRules, alias: str, *, status: bool = True) -> tuple[
 def selected_pipeline(rules: CountingRules) -> SqlPipeline:
     """The first step alone: ``selected`` (paper_id, venue, year, track, status, accepted, source)."""
     where, params = _filters(rules, "p")
+    if rules.tracks == "main":
+        where += " AND lower(trim(p.track)) IN ('main', '')"
+    if rules.source is not None:
+        where += " AND p.paper_id IN (SELECT paper_id FROM paper_sources WHERE source = $source)"
+        params["source"] = rules.source
     return SqlPipeline().then(
         "selected",
         f"""SELECT p.paper_id, p.venue, p.year, p.track, p.status, p.accepted, p.source
@@ -105,25 +118,59 @@ def _credit_sql(counting: str) -> str:
     return "SELECT paper_id, country, 1.0::DOUBLE AS credit FROM present"
 
 
+def _links_sql(rules: CountingRules) -> str:
+    """Each resolved affiliation of a selected paper: the merged papers' links (co-author context
+    and corrections applied), or one source's own records."""
+    if rules.source is None:
+        return """SELECT l.paper_id, l.author_position, l.aff_order, l.institution_id, l.country
+            FROM link_resolutions l SEMI JOIN selected s ON s.paper_id = l.paper_id
+            WHERE l.country IS NOT NULL"""
+    return """SELECT DISTINCT p.paper_id, f.author_position, f.aff_order, r.institution_id, r.country
+            FROM source_affiliations f
+            JOIN paper_sources p ON p.source = f.source AND p.source_key = f.source_key
+            SEMI JOIN selected s ON s.paper_id = p.paper_id
+            JOIN effective_resolutions r ON r.aff_key = f.aff_key
+            WHERE f.source = $source AND r.country IS NOT NULL"""
+
+
+def headquarters(registry: Registry) -> dict[str, str]:
+    """Company institution id → its home country in the registry (where ``--companies
+    headquarters`` places an affiliation the resolver placed at a named site)."""
+    return {i.id: i.country for i in registry.institutions if i.kind == "company" and i.country}
+
+
+def _headquarters_params(store: Store) -> dict[str, list[str]]:
+    homes = headquarters(store_registry(store.conn, load_registry()))
+    return {"hq_ids": list(homes), "hq_countries": list(homes.values())}
+
+
 def counted_pipeline(store: Store, rules: CountingRules) -> SqlPipeline:
     """The named steps ending in ``counted`` and ``credits`` (see the module docstring)."""
-    scoped = rules.scoped_sql("l.country")
+    scoped = rules.scoped_sql("coalesce(h.country, l.country)")
+    if rules.companies == "headquarters":
+        homes = "SELECT unnest($hq_ids) AS institution_id, unnest($hq_countries) AS country"
+        home_params = _headquarters_params(store)
+    else:
+        homes = "SELECT NULL::VARCHAR AS institution_id, NULL::VARCHAR AS country WHERE FALSE"
+        home_params = {}
+    overridden = (
+        "SELECT o.paper_id, o.countries FROM paper_overrides o SEMI JOIN selected s USING (paper_id)"
+        if rules.source is None
+        else "SELECT NULL::VARCHAR AS paper_id, NULL::VARCHAR[] AS countries WHERE FALSE"
+    )
     pipeline = (
         selected_pipeline(rules)
+        .then("resolved_links", _links_sql(rules))
+        .then("headquarters", homes, **home_params)
         .then(
             "affiliation_countries",
             f"""SELECT l.paper_id,
                    CASE WHEN l.author_position < 0 THEN -1 - l.aff_order ELSE l.author_position END
                        AS author_key,
                    l.author_position, l.aff_order, {scoped} AS country
-            FROM link_resolutions l
-            SEMI JOIN selected s ON s.paper_id = l.paper_id
-            WHERE l.country IS NOT NULL""",
+            FROM resolved_links l LEFT JOIN headquarters h ON h.institution_id = l.institution_id""",
         )
-        .then(
-            "overridden",
-            "SELECT o.paper_id, o.countries FROM paper_overrides o SEMI JOIN selected s USING (paper_id)",
-        )
+        .then("overridden", overridden)
         .then(
             "override_countries",
             f"""SELECT DISTINCT o.paper_id, {rules.scoped_sql("u.country")} AS country

@@ -4,8 +4,9 @@ combination of the conventions that could explain a difference.
 The conventions: China scope (prc, mainland, greater), tracks (all, main only), status (accepted,
 with rejected), denominator (all papers, papers with data), companies (at their named site, as
 resolved, or at their headquarters) and, when several sources hold the venue-year, each source
-alone. Rows under the analysis defaults' companies, tracks and sources come from
-:func:`collabatlas.collaboration` itself; the others re-read each paper's resolutions.
+alone. Every row is :func:`collabatlas.collaboration` under those rules (``CountingRules``'
+``china_scope``, ``tracks``, ``accepted_only``, ``companies`` and ``source``), so each can be
+rebuilt with ``analyze`` and listed with ``papers``.
 """
 
 from __future__ import annotations
@@ -13,23 +14,19 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from collabatlas.analyze import CountingRules, collaboration, conventions, wilson_interval
-from collabatlas.analyze.rules import CHINA_SCOPES
+from collabatlas.analyze.rules import CHINA_SCOPES, COMPANIES, TRACKS
 from collabatlas.errors import UsageError
-from collabatlas.resolve.registry import Registry, load_registry
 from collabatlas.store import Store
 
 SCOPES = tuple(CHINA_SCOPES)
-TRACKS = ("all", "main")
 STATUSES = ("accepted", "with rejected")
 DENOMINATORS = ("all papers", "papers with data")
-COMPANIES = ("site", "headquarters")
 ALL_SOURCES = "all"
-MAIN_TRACKS = frozenset(["main", ""])  # '' = the source names no track (its main programme)
 ROW_COLUMNS = (
     "china_scope",
     "tracks",
@@ -45,7 +42,7 @@ ROW_COLUMNS = (
     "consistent",
 )
 MEANINGS = {
-    "tracks": {"all": "every track of the venue-year", "main": "the main track only"},
+    "tracks": TRACKS,
     "status": {
         "accepted": "accepted papers only (Reject/Withdraw excluded)",
         "with rejected": "rejected and withdrawn papers counted too",
@@ -55,11 +52,7 @@ MEANINGS = {
         "non-collaborations)",
         "papers with data": "share of the papers with at least one resolved country",
     },
-    "companies": {
-        "site": "a company affiliation counts in the country of the site it names (as resolved)",
-        "headquarters": "a company affiliation counts in the company's home country (its "
-        "headquarters in the registry)",
-    },
+    "companies": COMPANIES,
     "source": {
         ALL_SOURCES: "the merged papers analysis reads (every source, the preferred affiliations)",
         "other": "only that source's papers and affiliations (human paper overrides not applied)",
@@ -97,27 +90,6 @@ class Published:
         }
 
 
-@dataclass(frozen=True)
-class _Paper:
-    """What the re-read keeps of a paper: its track, status and resolved (country, institution_id)."""
-
-    main: bool
-    accepted: bool
-    affiliations: tuple[tuple[str, str], ...]
-    override: tuple[str, ...] | None
-
-
-def headquarters(country: str, institution_id: str, registry: Registry) -> str:
-    """A resolution's country with a company placed at its headquarters: the home country the
-    registry gives the resolution's institution when that institution is a company, else
-    ``country`` unchanged ('Microsoft Research Asia' → US; 'Tsinghua University' stays CN)."""
-    index = registry.by_id.get(institution_id) if institution_id else None
-    if index is None:
-        return country
-    institution = registry.institutions[index]
-    return institution.country if institution.kind == "company" and institution.country else country
-
-
 def reconcile(
     store: Store,
     venue: str,
@@ -125,7 +97,6 @@ def reconcile(
     published: Published,
     *,
     pair: str = "US,CN",
-    registry: Registry | None = None,
 ) -> dict[str, Any]:
     """The published share against the store's under every combination of conventions.
 
@@ -139,21 +110,23 @@ def reconcile(
     base = CountingRules.parse(pair, venues=(venue,), years=(year,))
     venue_name = _venue_name(store, venue, year)
     sources = [ALL_SOURCES, *_sources(store, venue, year)]
-    registry = registry or load_registry()
     target = published.describe()
-    papers = {source: _papers(store, venue, year, source) for source in sources}
     rows = []
     for scope, tracks, status, denominator, companies, source in itertools.product(
         SCOPES, TRACKS, STATUSES, DENOMINATORS, COMPANIES, sources
     ):
         try:
-            rules = replace(base, china_scope=scope, accepted_only=status == "accepted")
+            rules = replace(
+                base,
+                china_scope=scope,
+                accepted_only=status == "accepted",
+                tracks=tracks,
+                companies=companies,
+                source=None if source == ALL_SOURCES else source,
+            )
         except UsageError:
             continue  # a pair country this scope folds into CN ('TW' under greater)
-        if (tracks, companies, source) == ("all", "site", ALL_SOURCES):
-            total, known, both = _analyzed(store, rules)
-        else:
-            total, known, both = _count(papers[source], rules, tracks == "main", companies, registry)
+        total, known, both = _analyzed(store, rules)
         n = total if denominator == "all papers" else known
         low, high = wilson_interval(both, n)
         rows.append(
@@ -230,66 +203,6 @@ def _analyzed(store: Store, rules: CountingRules) -> tuple[int, int, int]:
         return 0, 0, 0
     row = found[0]
     return int(row["papers"]), int(row["papers_with_data"]), int(row["papers_ab"])
-
-
-def _papers(store: Store, venue: str, year: int, source: str) -> dict[str, _Paper]:
-    """Each paper of the venue-year with its resolutions: the merged answer analysis reads (human
-    paper overrides included), or one source's own records and affiliations."""
-    if source == ALL_SOURCES:
-        sql = """
-            SELECT p.paper_id, p.track, p.accepted, r.country, r.institution_id, o.countries
-            FROM papers p
-            LEFT JOIN authorship_affiliations l ON l.paper_id = p.paper_id
-            LEFT JOIN effective_resolutions r ON r.aff_key = l.aff_key
-            LEFT JOIN paper_overrides o ON o.paper_id = p.paper_id
-            WHERE lower(p.venue) = lower(?) AND p.year = ?
-        """
-        params: list[object] = [venue, year]
-    else:
-        sql = """
-            SELECT s.paper_id, s.track, s.accepted, r.country, r.institution_id, NULL
-            FROM paper_sources s
-            LEFT JOIN source_affiliations f USING (source, source_key)
-            LEFT JOIN effective_resolutions r ON r.aff_key = f.aff_key
-            WHERE s.source = ? AND lower(s.venue) = lower(?) AND s.year = ?
-        """
-        params = [source, venue, year]
-    grouped: dict[str, tuple[str, bool, list[tuple[str, str]], tuple[str, ...] | None]] = {}
-    for paper_id, track, accepted, country, institution_id, override in store.rows(sql, params):
-        entry = grouped.setdefault(
-            paper_id, (track, accepted, [], tuple(override) if override is not None else None)
-        )
-        if country:
-            entry[2].append((country, institution_id or ""))
-    return {
-        paper_id: _Paper(track.strip().lower() in MAIN_TRACKS, accepted, tuple(affs), override)
-        for paper_id, (track, accepted, affs, override) in grouped.items()
-    }
-
-
-def _count(
-    papers: Mapping[str, _Paper], rules: CountingRules, main_only: bool, companies: str, registry: Registry
-) -> tuple[int, int, int]:
-    """Papers, papers with data and A–B papers among ``papers`` under the rules and conventions."""
-    folded = CHINA_SCOPES[rules.china_scope]
-    a, b = rules.pair
-    total = known = both = 0
-    for paper in papers.values():
-        if (rules.accepted_only and not paper.accepted) or (main_only and not paper.main):
-            continue
-        total += 1
-        countries = {"CN" if c in folded else c for c in _countries(paper, companies, registry)}
-        known += bool(countries)
-        both += a in countries and b in countries
-    return total, known, both
-
-
-def _countries(paper: _Paper, companies: str, registry: Registry) -> Iterable[str]:
-    if paper.override is not None:
-        return paper.override
-    if companies == "headquarters":
-        return (headquarters(c, i, registry) for c, i in paper.affiliations)
-    return (c for c, _ in paper.affiliations)
 
 
 def _pct(value: float) -> str:

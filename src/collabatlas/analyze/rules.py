@@ -26,6 +26,15 @@ COUNTING_MODES: dict[str, str] = {
     ),
     "first-author": "first-author: a paper counts once for each country of its first author",
 }
+TRACKS: dict[str, str] = {
+    "all": "every track of the venue-year",
+    "main": "the main track only (papers whose source names no track count as main)",
+}
+COMPANIES: dict[str, str] = {
+    "site": "a company affiliation counts in the country of the site it names (as resolved)",
+    "headquarters": "a company affiliation counts in the company's home country (its headquarters "
+    "in the registry)",
+}
 UNASSIGNED = "unassigned"
 SCOPE_DESCRIPTIONS = {
     "prc": "China = CN + Hong Kong + Macau (Taiwan separate)",
@@ -59,8 +68,15 @@ class CountingRules:
     min_count: int = 10
     venues: tuple[str, ...] = field(default=())
     years: tuple[int, ...] = field(default=())
+    tracks: str = "all"
+    companies: str = "site"
+    source: str | None = None  # only this source's records and affiliations (None: the merged papers)
 
     def __post_init__(self) -> None:
+        if self.tracks not in TRACKS:
+            raise UsageError(f"unknown --tracks {self.tracks!r}", hint="use all or main")
+        if self.companies not in COMPANIES:
+            raise UsageError(f"unknown --companies {self.companies!r}", hint="use site or headquarters")
         if self.counting not in COUNTING_MODES:
             raise UsageError(
                 f"unknown --counting {self.counting!r}", hint="use whole, fractional or first-author"
@@ -103,5 +119,12 @@ class CountingRules:
             "accepted papers only (Reject/Withdraw excluded)" if self.accepted_only else "all papers"
         )
         data["counting_meaning"] = COUNTING_MODES[self.counting]
+        data["tracks_meaning"] = TRACKS[self.tracks]
+        data["companies_meaning"] = COMPANIES[self.companies]
+        data["source_meaning"] = (
+            "the merged papers (every source, the preferred affiliations, human overrides applied)"
+            if self.source is None
+            else f"only the {self.source} records and their affiliations (paper overrides not applied)"
+        )
         data["unassigned"] = f"papers or credit without any resolved country are shown as '{UNASSIGNED}'"
         return data
