@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pyarrow.compute as pc
 import typer
@@ -59,20 +59,7 @@ def compare(
         f"{summary['only source']} with countries only from {source}, "
         f"{summary['only collabatlas']} only from collabatlas, {summary['neither']} from neither"
     )
-    shown = Table(title=f"Papers where {source} and collabatlas differ ({min(limit, len(differ))} shown)")
-    for column in ("venue", "year", "title", source, "collabatlas", f"only {source}", "only collabatlas"):
-        shown.add_column(column, justify="right" if column == "year" else "left")
-    for row in differ[:limit]:
-        shown.add_row(
-            row["venue"],
-            str(row["year"]),
-            row["title"],
-            ",".join(row["source_countries"]),
-            ",".join(row["collabatlas_countries"]),
-            ",".join(row["only_source"]),
-            ",".join(row["only_collabatlas"]),
-        )
-    console.print(shown)
+    console.print(_differences(source, "source", differ, limit))
     if json_path:
         json_path.write_text(
             json.dumps(
@@ -82,26 +69,31 @@ def compare(
         )
 
 
-def _print_labels(agreement: LabelAgreement, labels: Path, limit: int, json_path: Path | None) -> None:
-    summary = agreement.summary()
-    for what, counts in summary.items():
-        rest = ", ".join(f"{n} {status}" for status, n in counts.items() if status != "compared")
-        console.print(f"{counts['compared']} {what} labelled in {labels.name}: {rest}", soft_wrap=True)
-    differ = agreement.differing_papers()
-    shown = Table(title=f"Papers where the labels and collabatlas differ ({min(limit, len(differ))} shown)")
-    for column in ("venue", "year", "title", "labels", "collabatlas", "only labels", "only collabatlas"):
+def _differences(name: str, key: str, differ: list[dict[str, Any]], limit: int) -> Table:
+    """The papers where ``name`` and collabatlas differ: each side's countries and what only it has."""
+    shown = Table(title=f"Papers where {name} and collabatlas differ ({min(limit, len(differ))} shown)")
+    for column in ("venue", "year", "title", name, "collabatlas", f"only {name}", "only collabatlas"):
         shown.add_column(column, justify="right" if column == "year" else "left")
     for row in differ[:limit]:
         shown.add_row(
             row["venue"],
             str(row["year"]),
             row["title"],
-            ",".join(row["peer_countries"]),
+            ",".join(row[f"{key}_countries"]),
             ",".join(row["collabatlas_countries"]),
-            ",".join(row["only_peer"]),
+            ",".join(row[f"only_{key}"]),
             ",".join(row["only_collabatlas"]),
         )
-    console.print(shown)
+    return shown
+
+
+def _print_labels(agreement: LabelAgreement, labels: Path, limit: int, json_path: Path | None) -> None:
+    summary = agreement.summary()
+    for what, counts in summary.items():
+        rest = ", ".join(f"{n} {status}" for status, n in counts.items() if status != "compared")
+        console.print(f"{counts['compared']} {what} labelled in {labels.name}: {rest}", soft_wrap=True)
+    differ = agreement.differing_papers()
+    console.print(_differences("labels", "peer", differ, limit))
     if json_path:
         body = {"labels": str(labels), "summary": summary, "papers": differ, "authors": agreement.authors}
         json_path.write_text(json.dumps(body, indent=2, ensure_ascii=False), encoding="utf-8")
