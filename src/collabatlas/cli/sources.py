@@ -59,7 +59,7 @@ def compare(
         f"{summary['only source']} with countries only from {source}, "
         f"{summary['only collabatlas']} only from collabatlas, {summary['neither']} from neither"
     )
-    console.print(_differences(source, "source", differ, limit))
+    console.print(_differences(source, source, "source", differ, limit))
     if json_path:
         json_path.write_text(
             json.dumps(
@@ -69,9 +69,9 @@ def compare(
         )
 
 
-def _differences(name: str, key: str, differ: list[dict[str, Any]], limit: int) -> Table:
-    """The papers where ``name`` and collabatlas differ: each side's countries and what only it has."""
-    shown = Table(title=f"Papers where {name} and collabatlas differ ({min(limit, len(differ))} shown)")
+def _differences(subject: str, name: str, key: str, differ: list[dict[str, Any]], limit: int) -> Table:
+    """The papers where ``subject`` and collabatlas differ: each side's countries and what only it has."""
+    shown = Table(title=f"Papers where {subject} and collabatlas differ ({min(limit, len(differ))} shown)")
     for column in ("venue", "year", "title", name, "collabatlas", f"only {name}", "only collabatlas"):
         shown.add_column(column, justify="right" if column == "year" else "left")
     for row in differ[:limit]:
@@ -93,7 +93,7 @@ def _print_labels(agreement: LabelAgreement, labels: Path, limit: int, json_path
         rest = ", ".join(f"{n} {status}" for status, n in counts.items() if status != "compared")
         console.print(f"{counts['compared']} {what} labelled in {labels.name}: {rest}", soft_wrap=True)
     differ = agreement.differing_papers()
-    console.print(_differences("labels", "peer", differ, limit))
+    console.print(_differences("the labels", "labels", "peer", differ, limit))
     if json_path:
         body = {"labels": str(labels), "summary": summary, "papers": differ, "authors": agreement.authors}
         json_path.write_text(json.dumps(body, indent=2, ensure_ascii=False), encoding="utf-8")
