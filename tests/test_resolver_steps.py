@@ -31,6 +31,11 @@ def test_a_domain_suffix_beats_a_place_inside_a_longer_name(registry):
     assert (alone.country, alone.method) == ("DE", STRING_PLACE)
 
 
+def test_a_country_written_into_a_name_beats_the_domain_suffix(registry):
+    result = resolve_one("Aimmo Germany GmbH", "aimmo.co.kr", registry)
+    assert (result.country, result.method) == ("DE", STRING_PLACE)
+
+
 def test_every_step_is_documented_and_named_once():
     names = [step.name for step in STEPS]
     assert len(names) == len(set(names))

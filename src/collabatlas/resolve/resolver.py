@@ -227,9 +227,14 @@ def _city_country(
     return None, None
 
 
-def _embedded_country(clues: Clues, prefer: Sequence[str]) -> tuple[str | None, PlaceHit | None]:
-    """The country of a place inside a longer name: a preferred one, else the last named."""
-    embedded = [h for h in clues.places if h.kind == "embedded"]
+def _embedded_country(
+    clues: Clues, prefer: Sequence[str], countries: dict[str, str] | None = None
+) -> tuple[str | None, PlaceHit | None]:
+    """The country of a place inside a longer name: a preferred one, else the last named
+    (``countries``: only places that are country names)."""
+    embedded = [
+        h for h in clues.places if h.kind == "embedded" and (countries is None or h.text in countries)
+    ]
     for hit in reversed(embedded):
         for country in prefer:
             if country and country in hit.countries:
@@ -605,6 +610,22 @@ def string_city(case: Case) -> Resolution | None:
     )
 
 
+def country_in_name(case: Case) -> Resolution | None:
+    """With no institution chosen, a country's name inside a longer name (`"Aimmo Germany GmbH"`
+    → DE, even at `aimmo.co.kr`): an organisation that writes a country into its name is that
+    country's branch."""
+    country, hit = _embedded_country(case.clues, case.prefer(), case.registry.places.countries)
+    if not (country and hit):
+        return None
+    return case.answer(
+        None,
+        country,
+        weight("confidence.country_in_name"),
+        STRING_PLACE,
+        f"the string names {hit.text!r} ({country})",
+    )
+
+
 def declined(case: Case) -> Resolution | None:
     """Two candidates in different countries that the clues cannot separate (`"Northeastern
     University"` with no domain), or an acronym only a bulk registry knows with nothing to
@@ -697,8 +718,8 @@ def domain_tld(case: Case) -> Resolution | None:
 
 
 def string_place(case: Case) -> Resolution | None:
-    """A place named inside a longer name (weakest; a small town counts where names put their
-    town: `"HTWG Konstanz"`)."""
+    """A city or region named inside a longer name (weakest; a small town counts where names put
+    their town: `"HTWG Konstanz"`)."""
     country, hit = _embedded_country(case.clues, case.prefer())
     if not (country and hit):
         return None
@@ -726,6 +747,7 @@ STEPS: tuple[Step, ...] = (
     Step("company-domain", company_domain, (DOMAIN_SITE,)),
     Step("institution-home", institution_home, (CURATED_NAME, REGISTRY_NAME, FUZZY_NAME, ACRONYM, DOMAIN)),
     Step("string-city", string_city, (STRING_CITY,)),
+    Step("country-in-name", country_in_name, (STRING_PLACE,)),
     Step("declined", declined, (UNRESOLVED,)),
     Step("coauthor-institution", coauthor_institution, (COAUTHOR_DOMAIN,)),
     Step("name-word", name_word, (NAME_WORD,)),
