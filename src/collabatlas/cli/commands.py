@@ -95,7 +95,7 @@ def resolve(
     force: Annotated[bool, typer.Option(help="Re-resolve every affiliation, not only stale ones.")] = False,
 ) -> None:
     """Resolve affiliations that are new or were resolved by another resolver version."""
-    with Store(db) as store:
+    with Store(db, create=False) as store:
         count = resolve_store(store, force=force)
     console.print(f"{count} affiliation strings resolved")
 
