@@ -32,7 +32,7 @@ from collabatlas.cli.app import (
     rules_from_options,
 )
 from collabatlas.cli.tables import collaboration_table, country_table, pairs_table
-from collabatlas.pipeline import ingest as ingest_sources
+from collabatlas.pipeline import ingest_batches, read_sources
 from collabatlas.pipeline import resolve_affiliations as resolve_store
 from collabatlas.report.authorships import export_authorships
 from collabatlas.report.outputs import sidecar_path, write_json
@@ -65,7 +65,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Read paper lists into the store and resolve their affiliations (all or nothing)."""
-    with Store(db) as store, progress_bar() as bar:
+    with progress_bar() as bar:
         tasks: dict[str, Any] = {}
 
         def report(stage: str, done: int, total: int) -> None:
@@ -75,18 +75,19 @@ def ingest(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        result = ingest_sources(
-            store,
-            sources,
-            venue=venue,
-            year=year,
-            fetcher=CachedFetcher(refresh=refresh),
-            progress=report,
-            mailto=mailto,
+        fetcher = CachedFetcher(refresh=refresh, on_retry=_waiting)
+        batches = read_sources(
+            sources, venue=venue, year=year, fetcher=fetcher, progress=report, mailto=mailto
         )
-    for location, venue_year, papers, new in result.sources:
-        console.print(f"{venue_year}: {papers} papers ({new} new) from {location}")
+        with Store(db) as store:  # opened only once every source has been read and checked
+            result = ingest_batches(store, batches, progress=report)
+    for (location, venue_year, papers, new), changed in zip(result.sources, result.changed, strict=True):
+        console.print(f"{venue_year}: {papers} papers ({new} new, {changed} changed) from {location}")
     console.print(f"{result.resolved} affiliation strings resolved")
+
+
+def _waiting(message: str) -> None:
+    err_console.print(message, soft_wrap=True)
 
 
 @app.command()

@@ -19,7 +19,13 @@ from typing import Any
 from collabatlas.errors import InputError, UsageError
 from collabatlas.sources.identity import openreview_id_from_url, title_key
 from collabatlas.sources.jsonapi import expect, text
-from collabatlas.sources.records import AffiliationRecord, AuthorRecord, PaperRecord, SourceBatch
+from collabatlas.sources.records import (
+    AffiliationRecord,
+    AuthorRecord,
+    PaperRecord,
+    SourceBatch,
+    split_institutions,
+)
 from collabatlas.sources.venues import canonical_venue
 
 SOURCE = "conference_site"
@@ -28,6 +34,7 @@ _RANKS = ("oral", "spotlight", "poster")
 _DNB = re.compile(r"datasets?\s*(?:and|&)\s*benchmarks?|\bd&b\b", re.IGNORECASE)
 _POSITION = re.compile(r"\bposition\b", re.IGNORECASE)
 _TRACK_FIELDS = ("track", "decision", "eventtype", "event_type", "session")
+_HINT = "a conference site's programme JSON is an object whose 'results' list holds the papers"
 
 
 def is_conference_site(data: bytes) -> bool:
@@ -55,7 +62,13 @@ def parse_conference_site(data: bytes, location: str, venue: str, year: int) -> 
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{location}: not JSON ({exc})") from exc
     where = f"{location}"
-    results = expect(expect(document, dict, where).get("results"), list, f"{where}: 'results'")
+    if not isinstance(document, dict) or "results" not in document:
+        raise InputError(
+            f"{location}: neither a Paper Copilot list (a JSON array) nor a conference-site programme "
+            "(an object with 'results')",
+            hint=_HINT,
+        )
+    results = expect(document["results"], list, f"{where}: 'results'", _HINT)
     groups: dict[str, list[dict[str, Any]]] = {}
     for index, entry in enumerate(results):
         _check(entry, f"{where}: result {index}")
@@ -66,12 +79,12 @@ def parse_conference_site(data: bytes, location: str, venue: str, year: int) -> 
 
 
 def _check(entry: Any, where: str) -> None:
-    expect(entry, dict, where)
-    expect(entry.get("name"), str, f"{where}: 'name'")
-    for index, author in enumerate(expect(entry.get("authors", []), list, f"{where}: 'authors'")):
-        expect(author, dict, f"{where}: author {index}")
-        expect(author.get("fullname", ""), str, f"{where}: author {index}: 'fullname'")
-        expect(author.get("institution") or "", str, f"{where}: author {index}: 'institution'")
+    expect(entry, dict, where, _HINT)
+    expect(entry.get("name"), str, f"{where}: 'name'", _HINT)
+    for index, author in enumerate(expect(entry.get("authors", []), list, f"{where}: 'authors'", _HINT)):
+        expect(author, dict, f"{where}: author {index}", _HINT)
+        expect(author.get("fullname", ""), str, f"{where}: author {index}: 'fullname'", _HINT)
+        expect(author.get("institution") or "", str, f"{where}: author {index}: 'institution'", _HINT)
 
 
 def _rank(entry: Mapping[str, Any]) -> int:
@@ -100,7 +113,11 @@ def _paper(key: str, entries: list[dict[str, Any]], venue: str, year: int) -> Pa
         AuthorRecord(
             position,
             text(author.get("fullname")),
-            (AffiliationRecord(text(author["institution"])),) if text(author.get("institution")) else (),
+            tuple(
+                AffiliationRecord(name)
+                for name in split_institutions(text(author.get("institution")))
+                if name
+            ),
         )
         for position, author in enumerate(best.get("authors", []))
     )
