@@ -32,7 +32,7 @@ def check_output_file(path: str | Path) -> Path:
     """``path`` as a file to write: not a folder, in a folder that exists (raises UsageError)."""
     target = Path(path)
     if target.is_dir():
-        raise UsageError(f"{target} is a folder", hint="give a file name, e.g. out.csv")
+        raise UsageError(f"{target} is a folder", hint="give a file name inside it")
     if not target.parent.is_dir():
         raise UsageError(f"{target.parent}: no such folder", hint="create it first, or write elsewhere")
     return target
@@ -47,7 +47,8 @@ def check_output_dir(path: str | Path, *, force: bool = False) -> Path:
     if present and not force:
         shown = ", ".join(present[:3]) + (f" and {len(present) - 3} more" if len(present) > 3 else "")
         raise UsageError(
-            f"{target} already holds {len(present)} files ({shown}); the report would replace its own",
+            f"{target} already holds {len(present)} file{'s' if len(present) > 1 else ''} ({shown}); "
+            "the report would replace its own files there",
             hint="pass --force to overwrite them, or choose another --out",
         )
     if not target.parent.is_dir():
