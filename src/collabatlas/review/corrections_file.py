@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from collabatlas.errors import InputError
 from collabatlas.store import Store
 
 FIELD_LIMIT = 2**31 - 1
+_SPECIAL = re.compile(r'[,"\r\n]')
 AFFILIATION = "affiliation"
 PAPER = "paper"
 COLUMNS = (
@@ -90,14 +92,20 @@ def store_rows(store: Store) -> list[CorrectionRow]:
 
 def render(rows: list[CorrectionRow]) -> str:
     """The CSV text of ``rows`` (header first, '\\n' line ends; cells neutralised against formulas)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    lines = [_csv_line(COLUMNS)]
     for row in rows:
         values = [getattr(row, c) for c in COLUMNS]
         values[COLUMNS.index("corrected_at")] = row.corrected_at.isoformat(timespec="microseconds")
-        writer.writerow([neutralise(v) for v in values])
-    return out.getvalue()
+        lines.append(_csv_line([neutralise(v) for v in values]))
+    return "".join(lines)
+
+
+def _csv_line(values: Sequence[str]) -> str:
+    """One CSV line; a cell with a comma, quote, CR or LF is quoted (the csv module leaves a lone CR
+    unquoted when lines end in LF, which no reader can read back)."""
+    return (
+        ",".join(f'"{v.replace(chr(34), chr(34) * 2)}"' if _SPECIAL.search(v) else v for v in values) + "\n"
+    )
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -126,7 +134,7 @@ def write_corrections(store: Store, path: Path) -> int:
 def read_corrections(path: Path) -> Iterator[CorrectionRow]:
     """The rows of a corrections file, checked line by line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # no newline translation: a CR in a field is data
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})", hint="check --corrections") from exc
     except UnicodeDecodeError as exc:
@@ -135,7 +143,7 @@ def read_corrections(path: Path) -> Iterator[CorrectionRow]:
             hint="give the CSV that 'corrections export' writes",
         ) from exc
     csv.field_size_limit(FIELD_LIMIT)  # a long field written by an earlier version stays readable
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         yield from _rows(path, reader)
     except csv.Error as exc:
