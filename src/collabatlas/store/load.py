@@ -302,8 +302,13 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadSumma
             f"UNION ALL (({_TOUCHED_AFFS}) EXCEPT FROM before_affs)) "
             "WHERE paper_id IN (SELECT paper_id FROM before_affs)"
         ).fetchone()
-        # A list ingested again after an edit replaces its earlier version in the sources listed.
+        # A list ingested again after an edit replaces its earlier version in the sources listed, and
+        # a location whose every record another file replaced is no longer a source.
         conn.execute("DELETE FROM sources WHERE location = ? AND sha256 <> ?", [batch.location, batch.sha256])
+        conn.execute(
+            "DELETE FROM sources WHERE location <> ? AND location NOT IN (SELECT location FROM paper_sources)",
+            [batch.location],
+        )
         conn.execute(
             "INSERT OR IGNORE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, now())",
             [
