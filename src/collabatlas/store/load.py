@@ -306,7 +306,8 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadSumma
         # a location whose every record another file replaced is no longer a source.
         conn.execute("DELETE FROM sources WHERE location = ? AND sha256 <> ?", [batch.location, batch.sha256])
         conn.execute(
-            "DELETE FROM sources WHERE location <> ? AND location NOT IN (SELECT location FROM paper_sources)",
+            "DELETE FROM sources "
+            "WHERE location <> ? AND location NOT IN (SELECT location FROM paper_sources)",
             [batch.location],
         )
         conn.execute(
