@@ -74,7 +74,8 @@ def test_migration_0008_keeps_the_latest_version_of_each_location(tmp_path):
         store.conn.execute(
             "INSERT INTO sources VALUES ('a.json', 'old', 'paperlists', 'V', 2020, 1, 1, '2020-01-01'), "
             "('a.json', 'new', 'paperlists', 'V', 2020, 2, 2, '2021-01-01'), "
-            "('b.json', 'only', 'paperlists', 'V', 2020, 3, 3, '2020-01-01')"
+            "('b.json', 'only', 'paperlists', 'V', 2020, 3, 3, '2020-01-01'), "
+            "('empty.json', 'e', 'paperlists', 'V', 2020, 0, 0, '2020-01-01')"
         )
         store.conn.execute("DELETE FROM schema_migrations WHERE name = '0008_sources_once.sql'")
         migrate(store.conn)

@@ -7,3 +7,6 @@ WHERE EXISTS (
       AND (newer.ingested_at > sources.ingested_at
            OR (newer.ingested_at = sources.ingested_at AND newer.sha256 > sources.sha256))
 );
+
+-- An empty list (now refused at ingest) was listed as a source of every figure.
+DELETE FROM sources WHERE papers = 0;
