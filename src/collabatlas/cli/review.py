@@ -12,6 +12,7 @@ import typer
 from collabatlas.analyze import CountingRules
 from collabatlas.cli.app import DEFAULT_DB_PATH, DbOption, PairOption, ScopeOption, app, console
 from collabatlas.errors import UsageError
+from collabatlas.report.outputs import check_output_file
 from collabatlas.review.corrections_file import default_corrections_path, write_corrections
 from collabatlas.review.importer import import_corrections, sync_corrections
 from collabatlas.review.security import MIN_TOKEN, is_loopback
@@ -86,7 +87,7 @@ def export_corrections(
     ] = None,
 ) -> None:
     """Write the store's corrections to a CSV file (atomically)."""
-    path = out or default_corrections_path(db)
+    path = check_output_file(out or default_corrections_path(db))
     with Store(db, create=False) as store:
         count = write_corrections(store, path)
     console.print(f"{count} corrections written to {path}")
