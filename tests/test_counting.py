@@ -195,7 +195,7 @@ def test_every_output_carries_conventions(counted_db, tmp_path):
         app, ["analyze", *db, "--counting", "fractional", "--min-count", "3", "--json", str(analyzed)]
     )
     assert result.exit_code == 0, result.output
-    assert "fractional counting" in result.stdout and "unassigned" in result.stdout and "†" in result.stdout
+    assert "fractional counting" in result.stdout and "unassigned" in result.stdout and "ˢ" in result.stdout
     data = json.loads(analyzed.read_text())
     assert data["conventions"]["counting"] == "fractional" and data["conventions"]["min_count"] == 3
     assert data["conventions"]["sources"][0]["records"] == 8

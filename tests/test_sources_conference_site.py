@@ -67,7 +67,7 @@ def test_the_ingest_line_counts_what_was_left_out(tmp_path):
     runner = CliRunner()
     done = runner.invoke(app, ["ingest", str(SERVED), "--db", str(tmp_path / "s.duckdb")])
     assert done.exit_code == 0, done.output
-    assert "NeurIPS 2025: 4 papers (4 new) from" in done.output
+    assert "NeurIPS 2025: 4 papers (4 new, 0 changed) from" in done.output
     assert "; 2 entries not of NeurIPS 2025 left out (TMLR 1, jmlr.org 1)" in done.output
 
 

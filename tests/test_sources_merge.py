@@ -76,7 +76,7 @@ def test_cli_ingest_openreview_then_analyze_prints_the_paperlists_table(tmp_path
 
     openreview_db, paperlists_db = str(tmp_path / "or.duckdb"), str(tmp_path / "pl.duckdb")
     ingested = run("ingest", SPEC, "--db", openreview_db)  # offline: every response is cached
-    assert f"NeurIPS 2024: 3 papers (3 new) from {SPEC}" in ingested.stdout
+    assert f"NeurIPS 2024: 3 papers (3 new, 0 changed) from {SPEC}" in ingested.stdout
     run("ingest", str(QUIRKS), "--db", paperlists_db)
     ours, theirs = run("analyze", "--db", openreview_db).stdout, run("analyze", "--db", paperlists_db).stdout
 

@@ -34,7 +34,7 @@ class FetchError(CollabAtlasError):
 class StoreError(CollabAtlasError):
     """The store file is missing, locked by another writer, or from a newer collabatlas."""
 
-    hint = "check --db; only one process may write to a store at a time"
+    hint = "check --db"
 
 
 class UsageError(CollabAtlasError):

@@ -22,6 +22,7 @@ class IngestReport:
     sources: tuple[tuple[str, str, int, int], ...]  # (location, venue-year, papers, new papers)
     resolved: int
     left_out: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # (location, SourceBatch.left_out)
+    changed: tuple[int, ...] = ()  # per source: stored papers whose affiliations it replaced
 
 
 def ingest_batches(
@@ -34,15 +35,17 @@ def ingest_batches(
     """Load already-read batches and resolve what is new; all or nothing."""
     registry = registry or load_registry()
     rows = []
+    changed = []
     with store.transaction() as conn:
         for batch in batches:
             summary = load_batch(conn, batch)
             rows.append((batch.location, f"{batch.venue} {batch.year}", summary.papers, summary.new_papers))
+            changed.append(summary.changed_papers)
         resolved = resolve_pending(
             conn, registry, progress=(lambda d, t: progress("resolve", d, t)) if progress else None
         )
     left_out = tuple((b.location, b.left_out) for b in batches if b.left_out)
-    return IngestReport(tuple(rows), resolved, left_out)
+    return IngestReport(tuple(rows), resolved, left_out, tuple(changed))
 
 
 def ingest(
@@ -60,12 +63,26 @@ def ingest(
 
     ``mailto`` is the polite identity sent to OpenAlex (default ``$COLLABATLAS_MAILTO``).
     """
+    batches = read_sources(sources, venue=venue, year=year, fetcher=fetcher, progress=progress, mailto=mailto)
+    return ingest_batches(store, batches, registry=registry, progress=progress)
+
+
+def read_sources(
+    sources: Sequence[str],
+    *,
+    venue: str | None = None,
+    year: int | None = None,
+    fetcher: CachedFetcher | None = None,
+    progress: Progress | None = None,
+    mailto: str | None = None,
+) -> list[SourceBatch]:
+    """Read and check every source, touching no store (raises on the first bad one)."""
     batches = []
     for done, spec in enumerate(sources):
         batches.append(read_source(spec, venue, year, fetcher, mailto=mailto, progress=progress))
         if progress:
             progress("read", done + 1, len(sources))
-    return ingest_batches(store, batches, registry=registry, progress=progress)
+    return batches
 
 
 def resolve_affiliations(

@@ -71,7 +71,7 @@ def conventions_footer(conventions: Mapping[str, Any]) -> str:
             f"--china-scope {conventions['china_scope']} ({conventions['china_scope_meaning']})",
             f"{conventions['counting']} counting",
             conventions["status_filter"],
-            f"† = fewer than {conventions['min_count']} papers (small count)",
+            f"ˢ = fewer than {conventions['min_count']} papers (small count)",
             f"{UNASSIGNED} = no resolved country"
             + (" for the first author" if conventions["counting"] == "first-author" else ""),
             "95% Wilson intervals",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from collabatlas.cli import (
@@ -15,22 +16,27 @@ from collabatlas.cli import (
     scale,  # noqa: F401  (registers snapshot)
     sources,  # noqa: F401  (registers compare)
 )
-from collabatlas.cli.app import app
-from collabatlas.errors import CollabAtlasError
+from collabatlas.cli.app import DEBUG_ENV, app, debugging
+from collabatlas.cli.failures import USAGE, click, describe
 
 
 def main() -> None:
-    """Entry point: run the app; errors of the collabatlas family become one line and exit 2."""
+    """Entry point: run the app; every error becomes one line on stderr and exit status 2 (usage)
+    or 1 (environment); ``--debug`` or ``COLLABATLAS_DEBUG=1`` shows the traceback instead."""
     try:
-        app(standalone_mode=False)
-    except CollabAtlasError as exc:
-        print(f"Error: {exc.one_line()}", file=sys.stderr)
-        sys.exit(2)
+        status = app(standalone_mode=False, prog_name="collabatlas")
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        print("Interrupted; the store is unchanged by the unfinished step.", file=sys.stderr)
-        sys.exit(130)
+    except click.NoArgsIsHelpError as exc:
+        print(exc.ctx.get_help() if exc.ctx else "")
+        sys.exit(USAGE)
+    except BaseException as exc:
+        if debugging["on"] or os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+            raise
+        failure = describe(exc)
+        print(failure.line, file=sys.stderr)
+        sys.exit(failure.status)
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 __all__ = ["app", "main"]

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from collabatlas.analyze.rules import CountingRules
+from collabatlas.cli.text import SafeConsole
 from collabatlas.store import DEFAULT_DB
 
 app = typer.Typer(
@@ -23,8 +23,21 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # Piped output gets a fixed, wide line so tables are never truncated to 80 columns.
-console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True)
+console = SafeConsole(width=None if sys.stdout.isatty() else 160)
+err_console = SafeConsole(stderr=True)
+DEBUG_ENV = "COLLABATLAS_DEBUG"
+debugging = {"on": False}
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an error.", envvar=DEBUG_ENV)
+    ] = False,
+) -> None:
+    """Measure how AI research crosses borders: who co-authors with whom, and whose models they use."""
+    debugging["on"] = debug
+
 
 DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB store file.", envvar="COLLABATLAS_DB")]
 DEFAULT_DB_PATH = Path(DEFAULT_DB)

@@ -33,7 +33,7 @@ from collabatlas.cli.app import (
 )
 from collabatlas.cli.tables import collaboration_table, country_table, pairs_table
 from collabatlas.errors import StoreError
-from collabatlas.pipeline import ingest as ingest_sources
+from collabatlas.pipeline import ingest_batches, read_sources
 from collabatlas.pipeline import resolve_affiliations as resolve_store
 from collabatlas.report.authorships import export_authorships
 from collabatlas.report.outputs import sidecar_path, write_json
@@ -66,7 +66,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Read paper lists into the store and resolve their affiliations (all or nothing)."""
-    with Store(db) as store, progress_bar() as bar:
+    with progress_bar() as bar:
         tasks: dict[str, Any] = {}
 
         def report(stage: str, done: int, total: int) -> None:
@@ -76,19 +76,17 @@ def ingest(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        result = ingest_sources(
-            store,
-            sources,
-            venue=venue,
-            year=year,
-            fetcher=CachedFetcher(refresh=refresh),
-            progress=report,
-            mailto=mailto,
+        fetcher = CachedFetcher(refresh=refresh, on_retry=_waiting)
+        batches = read_sources(
+            sources, venue=venue, year=year, fetcher=fetcher, progress=report, mailto=mailto
         )
+        with Store(db) as store:  # opened only once every source has been read and checked
+            result = ingest_batches(store, batches, progress=report)
     left_out = dict(result.left_out)
-    for location, venue_year, papers, new in result.sources:
+    for (location, venue_year, papers, new), changed in zip(result.sources, result.changed, strict=True):
         note = _left_out_note(venue_year, left_out.get(location, ()))
-        console.print(f"{venue_year}: {papers} papers ({new} new) from {location}{note}", soft_wrap=True)
+        line = f"{venue_year}: {papers} papers ({new} new, {changed} changed) from {location}{note}"
+        console.print(line, soft_wrap=True)
     console.print(f"{result.resolved} resolutions written (new or stale strings and co-author contexts)")
 
 
@@ -100,6 +98,10 @@ def _left_out_note(venue_year: str, left_out: tuple[tuple[str, int], ...]) -> st
     return f"; {sum(c for _, c in left_out)} entries not of {venue_year} left out ({where})"
 
 
+def _waiting(message: str) -> None:
+    err_console.print(message, soft_wrap=True)
+
+
 @app.command()
 def resolve(
     db: DbOption = DEFAULT_DB_PATH,
@@ -107,7 +109,7 @@ def resolve(
 ) -> None:
     """Resolve what is stale: affiliations new or resolved by another resolver fingerprint, and
     co-author contexts not yet resolved."""
-    with Store(db) as store:
+    with Store(db, create=False) as store:
         count = resolve_store(store, force=force)
     console.print(f"{count} resolutions written (new or stale strings and co-author contexts)")
 
@@ -118,8 +120,7 @@ def _refresh_resolutions(db: Path) -> None:
         return  # the read-only open that follows says there is no store
     try:
         store = Store(db)
-    except StoreError as exc:  # e.g. the review app holds it: count what is there, and say so
-        err_console.print(f"Warning: stale resolutions not re-resolved ({exc})", soft_wrap=True)
+    except StoreError:  # locked or unreadable: the read-only open that follows says so in one line
         return
     with store, progress_bar() as bar:
         task = bar.add_task("re-resolve stale", total=None) if bar else None

@@ -20,6 +20,7 @@ from collabatlas.cli.app import (
     console,
     rules_from_options,
 )
+from collabatlas.report.outputs import check_output_dir
 from collabatlas.store import Store
 
 
@@ -36,6 +37,7 @@ def report(
     out: Annotated[
         Path, typer.Option("--out", help="Directory to write index.html and its files into.")
     ] = Path("report"),
+    force: Annotated[bool, typer.Option(help="Overwrite the files of a folder that is not empty.")] = False,
 ) -> None:
     """Write a self-contained, offline HTML report (index.html), its figures as SVG and PNG, and
     its tables as CSV with their conventions: headline, trend, country pairs, institutions,
@@ -49,6 +51,7 @@ def report(
         venue=venue,
         year=year,
     )
+    check_output_dir(out, force=force)
     with Store(db, read_only=True) as store:
         from collabatlas.report.html import build_report  # matplotlib loads only when used
 

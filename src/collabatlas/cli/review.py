@@ -12,9 +12,10 @@ import typer
 from collabatlas.analyze import CountingRules
 from collabatlas.cli.app import DEFAULT_DB_PATH, DbOption, PairOption, ScopeOption, app, console
 from collabatlas.errors import UsageError
+from collabatlas.report.outputs import check_output_file
 from collabatlas.review.corrections_file import default_corrections_path, write_corrections
 from collabatlas.review.importer import import_corrections, sync_corrections
-from collabatlas.review.security import is_loopback
+from collabatlas.review.security import MIN_TOKEN, is_loopback
 from collabatlas.store import Store
 
 corrections_app = typer.Typer(help="Share human corrections as a plain CSV file.", no_args_is_help=True)
@@ -29,12 +30,16 @@ CorrectionsOption = Annotated[
 @app.command()
 def review(
     db: DbOption = DEFAULT_DB_PATH,
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8765,
     host: Annotated[
         str, typer.Option(help="Address to bind; anything but loopback needs --token.")
     ] = "127.0.0.1",
     token: Annotated[
-        str | None, typer.Option(help="Require this token on every request (open ?token=… once).")
+        str | None,
+        typer.Option(
+            help="Require this token on every request (open ?token=… once); 'generate' makes one. "
+            f"At least {MIN_TOKEN} characters beyond loopback."
+        ),
     ] = None,
     pair: PairOption = "US,CN",
     china_scope: ScopeOption = "prc",
@@ -48,14 +53,17 @@ def review(
 
     from collabatlas.review.web import ReviewConfig, create_app
 
-    if not is_loopback(host) and not token:
+    if token == "generate":
+        token = secrets.token_urlsafe(24)
+    if not is_loopback(host) and (not token or len(token) < MIN_TOKEN):
         raise UsageError(
-            f"--host {host} exposes the store beyond this machine",
-            hint=f"add --token {secrets.token_urlsafe(16)} (every request must then carry it)",
+            f"--host {host} exposes the store beyond this machine and needs a --token of at least "
+            f"{MIN_TOKEN} random characters",
+            hint=f"add --token {secrets.token_urlsafe(24)}, or --token generate",
         )
     rules = CountingRules.parse(pair, china_scope)
     mirror = corrections or default_corrections_path(db)
-    with Store(db) as store:
+    with Store(db, create=False) as store:
         synced = sync_corrections(store, mirror)
         if synced and synced.applied:
             console.print(f"{synced.applied} corrections applied from {mirror}")
@@ -79,8 +87,8 @@ def export_corrections(
     ] = None,
 ) -> None:
     """Write the store's corrections to a CSV file (atomically)."""
-    path = out or default_corrections_path(db)
-    with Store(db) as store:
+    path = check_output_file(out or default_corrections_path(db))
+    with Store(db, create=False) as store:
         count = write_corrections(store, path)
     console.print(f"{count} corrections written to {path}")
 
@@ -93,7 +101,7 @@ def import_command(
 ) -> None:
     """Apply a corrections file to the store (one transaction; the later write wins)."""
     mirror = corrections or default_corrections_path(db)
-    with Store(db) as store:
+    with Store(db, create=False) as store:
         report = import_corrections(store, path, mirror=mirror)
     console.print(
         f"{report.applied} applied, {report.unchanged} unchanged, {report.older} older than the store's "

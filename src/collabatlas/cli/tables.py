@@ -10,8 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from collabatlas.analyze import UNASSIGNED, conventions_footer
+from collabatlas.cli.text import visible
 
-DAGGER = "†"
+SMALL_MARK = "ˢ"  # not †, which affiliations print as a footnote or a joiner
 
 
 def pct(value: float | None) -> str:
@@ -27,9 +28,9 @@ def share_cell(share: float | None, low: float | None, high: float | None) -> st
 
 
 def count_cell(value: float, small: bool = False) -> str:
-    """A count or credit (two decimals when fractional), with a dagger when it is small."""
+    """A count or credit (two decimals when fractional), with a small mark (ˢ) when it is small."""
     text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
-    return f"{text}{DAGGER}" if small else text
+    return f"{text}{SMALL_MARK}" if small else text
 
 
 LEFT = frozenset(("venue", "country", "pair", "paper", "author", "affiliation", "method"))
@@ -44,7 +45,7 @@ def _table(title: str, columns: Sequence[str]) -> Table:
 
 def captioned(table: Table, conventions: Mapping[str, Any]) -> Group:
     """A table with its conventions printed under it, at the console's full width."""
-    return Group(table, Text(conventions_footer(conventions), style="dim"))
+    return Group(table, Text(visible(conventions_footer(conventions)), style="dim"))
 
 
 def collaboration_table(rows: Sequence[Mapping[str, Any]], conventions: Mapping[str, Any]) -> Group:

@@ -16,6 +16,7 @@ from collabatlas.review.corrections import now
 from collabatlas.store import Store
 
 MAX_SIZE = 10_000
+MAX_SEED = 2**31 - 1  # the store keeps seeds as 32-bit integers
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ def start_audit(store: Store, size: int, seed: int, *, reviewer: str) -> int:
     """Draw a sample of ``size`` automatic resolutions with ``seed``; returns the audit id."""
     if not 1 <= size <= MAX_SIZE:
         raise UsageError(f"audit size must be between 1 and {MAX_SIZE}, got {size}")
+    if not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"audit seed must be between 0 and {MAX_SEED}, got {seed}")
     with store.transaction() as conn:
         row = conn.execute("SELECT coalesce(max(audit_id), 0) + 1 FROM audits").fetchone()
         audit_id = int(row[0]) if row else 1

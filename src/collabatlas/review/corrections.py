@@ -13,6 +13,8 @@ from collabatlas.errors import UsageError
 from collabatlas.review.corrections_file import write_corrections
 from collabatlas.store import Store
 
+MAX_NAME = 500  # characters of an institution name typed by a reviewer
+
 ACCEPT = "accept"
 CANDIDATE = "candidate"
 MANUAL = "manual"
@@ -86,6 +88,10 @@ def correct_affiliation(
     The previous effective answer is kept on the row and in ``correction_history``; with
     ``mirror``, the corrections file is rewritten (atomically) after the commit.
     """
+    if institution is not None and len(institution) > MAX_NAME:
+        raise UsageError(
+            f"an institution name of {len(institution):,} characters is too long (at most {MAX_NAME})"
+        )
     stamp = now()
     with store.transaction() as conn:
         raw, domain, inst, inst_id, ctry = _answer(

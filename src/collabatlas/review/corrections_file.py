@@ -9,15 +9,19 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from collabatlas.csvcells import neutralise, restore
 from collabatlas.errors import InputError
 from collabatlas.store import Store
 
+FIELD_LIMIT = 2**31 - 1
+_SPECIAL = re.compile(r'[,"\r\n]')
 AFFILIATION = "affiliation"
 PAPER = "paper"
 COLUMNS = (
@@ -87,15 +91,21 @@ def store_rows(store: Store) -> list[CorrectionRow]:
 
 
 def render(rows: list[CorrectionRow]) -> str:
-    """The CSV text of ``rows`` (header first, '\\n' line ends)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    """The CSV text of ``rows`` (header first, '\\n' line ends; cells neutralised against formulas)."""
+    lines = [_csv_line(COLUMNS)]
     for row in rows:
         values = [getattr(row, c) for c in COLUMNS]
         values[COLUMNS.index("corrected_at")] = row.corrected_at.isoformat(timespec="microseconds")
-        writer.writerow(values)
-    return out.getvalue()
+        lines.append(_csv_line([neutralise(v) for v in values]))
+    return "".join(lines)
+
+
+def _csv_line(values: Sequence[str]) -> str:
+    """One CSV line; a cell with a comma, quote, CR or LF is quoted (the csv module leaves a lone CR
+    unquoted when lines end in LF, which no reader can read back)."""
+    return (
+        ",".join(f'"{v.replace(chr(34), chr(34) * 2)}"' if _SPECIAL.search(v) else v for v in values) + "\n"
+    )
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -124,22 +134,40 @@ def write_corrections(store: Store, path: Path) -> int:
 def read_corrections(path: Path) -> Iterator[CorrectionRow]:
     """The rows of a corrections file, checked line by line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # no newline translation: a CR in a field is data
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})", hint="check --corrections") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
+    except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: not a corrections file (header {','.join(reader.fieldnames or [])!r})",
-            hint=f"the header is {','.join(COLUMNS)}",
+            f"{path}: not a corrections file (not UTF-8 text at byte {exc.start})",
+            hint="give the CSV that 'corrections export' writes",
+        ) from exc
+    csv.field_size_limit(FIELD_LIMIT)  # a long field written by an earlier version stays readable
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        yield from _rows(path, reader)
+    except csv.Error as exc:
+        raise InputError(
+            f"{path}: line {reader.line_num}: not CSV ({exc})", hint="compare with 'corrections export'"
+        ) from exc
+
+
+def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[CorrectionRow]:
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        shown = ",".join(reader.fieldnames or [])[:80]
+        raise InputError(
+            f"{path}: not a corrections file (header {shown!r})", hint=f"the header is {','.join(COLUMNS)}"
         )
     for record in reader:
         line = reader.line_num
         if None in record or None in record.values() or record["kind"] not in (AFFILIATION, PAPER):
             raise InputError(f"{path}: line {line}: malformed row", hint="compare with 'corrections export'")
+        values = {k: restore(v) for k, v in record.items()}
         try:
-            stamp = datetime.fromisoformat(record["corrected_at"])
+            stamp = datetime.fromisoformat(values["corrected_at"])
         except ValueError as exc:
-            raise InputError(f"{path}: line {line}: bad corrected_at {record['corrected_at']!r}") from exc
-        fields: dict[str, Any] = {**record, "corrected_at": stamp}
+            raise InputError(
+                f"{path}: line {line}: bad corrected_at {values['corrected_at'][:40]!r}"
+            ) from exc
+        fields: dict[str, Any] = {**values, "corrected_at": stamp}
         yield CorrectionRow(**fields)

@@ -11,6 +11,7 @@ from collabatlas.review.corrections import paper_countries
 from collabatlas.store import Store
 
 PAPERS_SHOWN = 20
+AUTHORS_SHOWN = 100  # authors per page of a paper; a paper may list thousands
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,13 @@ class PaperView:
     override: dict[str, Any] | None
     has_a: bool
     has_b: bool
+    author_count: int = 0  # all the paper's authors; ``authors`` holds one page of them
+    author_offset: int = 0
+
+    @property
+    def author_page(self) -> int:
+        """The 1-based page of ``AUTHORS_SHOWN`` authors that ``authors`` holds."""
+        return self.author_offset // AUTHORS_SHOWN + 1
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,8 @@ def affiliation_view(
             [aff_key],
         )
     ]
-    papers = [p for p in (paper_view(store, pid, rules) for pid in paper_ids[:PAPERS_SHOWN]) if p]
+    shown = (paper_view(store, pid, rules, author_limit=AUTHORS_SHOWN) for pid in paper_ids[:PAPERS_SHOWN])
+    papers = [p for p in shown if p]
     return AffiliationView(
         aff_key=aff_key,
         raw=auto["raw"],
@@ -103,29 +112,42 @@ def affiliation_view(
     )
 
 
-def paper_view(store: Store, paper_id: str, rules: CountingRules | None = None) -> PaperView | None:
-    """A paper's authors, affiliations, counted countries and A–B flag, or None if unknown."""
+def paper_view(
+    store: Store,
+    paper_id: str,
+    rules: CountingRules | None = None,
+    *,
+    author_offset: int = 0,
+    author_limit: int | None = None,
+) -> PaperView | None:
+    """A paper's authors (``author_limit`` of them from ``author_offset``, or all), affiliations,
+    counted countries and A–B flag, or None if unknown."""
     rules = rules or CountingRules()
     found = _dicts(store, "SELECT * FROM papers WHERE paper_id = ?", [paper_id])
     if not found:
         return None
     paper = found[0]
+    count_row = store.rows("SELECT count(*) FROM authorships WHERE paper_id = ?", [paper_id])
+    names = store.rows(
+        "SELECT author_position, author_name FROM authorships WHERE paper_id = ? "
+        "ORDER BY author_position LIMIT ? OFFSET ?",
+        [paper_id, author_limit if author_limit is not None else count_row[0][0], author_offset],
+    )
+    first, last = (names[0][0], names[-1][0]) if names else (0, -1)
     links = _dicts(
         store,
         "SELECT l.author_position, l.aff_order, a.aff_key, a.raw, a.domain, r.institution, r.country, "
         "r.method FROM authorship_affiliations l JOIN affiliations a USING (aff_key) "
         "LEFT JOIN link_resolutions r ON r.paper_id = l.paper_id AND r.author_position = l.author_position "
         "AND r.aff_order = l.aff_order WHERE l.paper_id = ? "
+        "AND (l.author_position = -1 OR l.author_position BETWEEN ? AND ?) "
         "ORDER BY l.author_position, l.aff_order",
-        [paper_id],
+        [paper_id, first, last],
     )
-    names = store.rows(
-        "SELECT author_position, author_name FROM authorships WHERE paper_id = ? ORDER BY author_position",
-        [paper_id],
-    )
-    authors = [
-        Author(pos, name, [link for link in links if link["author_position"] == pos]) for pos, name in names
-    ]
+    by_position: dict[int, list[dict[str, Any]]] = {}
+    for link in links:
+        by_position.setdefault(link["author_position"], []).append(link)
+    authors = [Author(pos, name, by_position.get(pos, [])) for pos, name in names]
     overrides = _dicts(store, "SELECT * FROM paper_overrides WHERE paper_id = ?", [paper_id])
     countries = paper_countries(store.conn, paper_id)
     scoped = {"CN" if c in CHINA_SCOPES[rules.china_scope] else c for c in countries}
@@ -139,9 +161,11 @@ def paper_view(store: Store, paper_id: str, rules: CountingRules | None = None) 
         accepted=paper["accepted"],
         url=paper["url"],
         authors=authors,
-        unplaced=[link for link in links if link["author_position"] == -1],
+        unplaced=by_position.get(-1, []),
         countries=countries,
         override=overrides[0] if overrides else None,
         has_a=a in scoped,
         has_b=b in scoped,
+        author_count=count_row[0][0],
+        author_offset=author_offset,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated
@@ -14,6 +15,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 TOKEN_COOKIE = "collabatlas_token"
 CSRF_COOKIE = "collabatlas_csrf"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+MIN_TOKEN = 16  # characters of a token that guards an app reachable from other machines
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -27,8 +29,14 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 def is_loopback(host: str) -> bool:
-    """Whether binding to ``host`` keeps the app on this machine."""
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
+    """Whether binding to ``host`` keeps the app on this machine: a loopback address (127.0.0.0/8,
+    ::1) or ``localhost``; a name that merely starts with 127 is not."""
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _same(a: str | None, b: str | None) -> bool:

@@ -16,6 +16,8 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -23,14 +25,15 @@ from collabatlas.analyze.rules import CountingRules
 from collabatlas.errors import CollabAtlasError
 from collabatlas.resolve.registry import Registry, load_registry
 from collabatlas.review import audit as audits
-from collabatlas.review.corrections import CANDIDATE, MANUAL, correct_affiliation, override_paper
-from collabatlas.review.detail import affiliation_view, paper_view
+from collabatlas.review.corrections import CANDIDATE, MANUAL, MAX_NAME, correct_affiliation, override_paper
+from collabatlas.review.detail import AUTHORS_SHOWN, affiliation_view, paper_view
 from collabatlas.review.queue import TIERS, next_in_queue, queue_page
 from collabatlas.review.search import RegistryIndex
 from collabatlas.review.security import LOOPBACK_HOSTS, check_csrf, guard
 from collabatlas.store import Store
 
 PAGE_SIZE = 50
+MAX_PAGE = 1_000_000
 AFF_KEY = re.compile(r"^[0-9a-f]{32}$")
 STATIC = {"review.css": "text/css; charset=utf-8", "review.js": "text/javascript; charset=utf-8"}
 CsrfChecked = Annotated[None, Depends(check_csrf)]
@@ -97,8 +100,18 @@ def create_app(store: Store, config: ReviewConfig | None = None) -> FastAPI:
     async def usage_error(request: Request, exc: CollabAtlasError) -> HTMLResponse:
         return page(request, "error.html", 400, message=exc.one_line())
 
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> HTMLResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', 'invalid')}"
+            for e in exc.errors()
+        )
+        return page(request, "error.html", 400, message=problems or "invalid request")
+
     @app.get("/", response_class=HTMLResponse)
-    async def queue(request: Request, page_number: Annotated[int, Query(alias="page", ge=1)] = 1) -> Response:
+    async def queue(
+        request: Request, page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1
+    ) -> Response:
         items, counts = queue_page(store, rules, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
         recent = store.query(
             "SELECT aff_key, raw, domain, action, institution, country, reviewer, corrected_at "
@@ -124,10 +137,10 @@ def create_app(store: Store, config: ReviewConfig | None = None) -> FastAPI:
     async def correct(
         _: CsrfChecked,
         aff_key: str,
-        action: Annotated[str, Form()],
-        candidate: Annotated[int | None, Form()] = None,
-        institution: Annotated[str, Form()] = "",
-        country: Annotated[str, Form()] = "",
+        action: Annotated[str, Form(max_length=20)],
+        candidate: Annotated[int | None, Form(ge=0, le=1000)] = None,
+        institution: Annotated[str, Form(max_length=MAX_NAME)] = "",
+        country: Annotated[str, Form(max_length=60)] = "",
     ) -> Response:
         key = _key(aff_key)
         following = next_in_queue(store, rules, after=key)
@@ -145,9 +158,12 @@ def create_app(store: Store, config: ReviewConfig | None = None) -> FastAPI:
 
     @app.get("/paper", response_class=HTMLResponse)
     async def paper(
-        request: Request, paper_id: Annotated[str, Query(alias="id", max_length=500)]
+        request: Request,
+        paper_id: Annotated[str, Query(alias="id", max_length=500)],
+        authors_page: Annotated[int, Query(alias="authors", ge=1, le=MAX_PAGE)] = 1,
     ) -> Response:
-        view = paper_view(store, paper_id, rules)
+        offset = (authors_page - 1) * AUTHORS_SHOWN
+        view = paper_view(store, paper_id, rules, author_offset=offset, author_limit=AUTHORS_SHOWN)
         if view is None:
             raise HTTPException(status_code=404, detail="no such paper")
         return page(request, "paper.html", paper=view)
@@ -156,9 +172,9 @@ def create_app(store: Store, config: ReviewConfig | None = None) -> FastAPI:
     async def override(
         _: CsrfChecked,
         paper_id: Annotated[str, Form(max_length=500)],
-        countries: Annotated[str, Form()] = "",
+        countries: Annotated[str, Form(max_length=MAX_NAME)] = "",
         note: Annotated[str, Form(max_length=2000)] = "",
-        clear: Annotated[str, Form()] = "",
+        clear: Annotated[str, Form(max_length=1)] = "",
     ) -> Response:
         codes = None if clear else [c for c in re.split(r"[,;|\s]+", countries) if c]
         override_paper(store, paper_id, codes, reviewer=config.reviewer, note=note, mirror=config.mirror)
@@ -177,13 +193,15 @@ def create_app(store: Store, config: ReviewConfig | None = None) -> FastAPI:
     async def audit_start(
         _: CsrfChecked,
         size: Annotated[int, Form(ge=1, le=audits.MAX_SIZE)] = 20,
-        seed: Annotated[int, Form()] = 1,
+        seed: Annotated[int, Form(ge=0, le=audits.MAX_SEED)] = 1,
     ) -> Response:
         audit_id = audits.start_audit(store, size, seed, reviewer=config.reviewer)
         return _redirect(f"/audit/{audit_id}")
 
     @app.get("/audit/{audit_id}", response_class=HTMLResponse)
-    async def audit_page(request: Request, audit_id: int) -> Response:
+    async def audit_page(
+        request: Request, audit_id: Annotated[int, PathParam(ge=1, le=MAX_PAGE)]
+    ) -> Response:
         result = audits.audit_result(store, audit_id)
         if result is None:
             raise HTTPException(status_code=404, detail="no such audit")
@@ -194,8 +212,8 @@ def create_app(store: Store, config: ReviewConfig | None = None) -> FastAPI:
     @app.post("/audit/{audit_id}/judge")
     async def audit_judge(
         _: CsrfChecked,
-        audit_id: int,
-        position: Annotated[int, Form()],
+        audit_id: Annotated[int, PathParam(ge=1, le=MAX_PAGE)],
+        position: Annotated[int, Form(ge=0, le=audits.MAX_SIZE)],
         verdict: Annotated[str, Form(pattern="^(right|wrong)$")],
     ) -> Response:
         audits.judge(store, audit_id, position, verdict == "right", reviewer=config.reviewer)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from collabatlas.errors import InputError
@@ -17,7 +17,7 @@ from collabatlas.sources.jsonapi import Progress
 from collabatlas.sources.openalex import read_openalex
 from collabatlas.sources.openreview import read_openreview
 from collabatlas.sources.paperlists import parse_paperlists
-from collabatlas.sources.records import SourceBatch
+from collabatlas.sources.records import PaperRecord, SourceBatch
 from collabatlas.sources.venues import canonical_venue, paperlists_url, venue_year_from_name
 
 __all__ = ["SourceBatch", "read_source"]
@@ -40,6 +40,47 @@ def read_source(
     A name that is not an existing file is fetched from Paper Copilot's public repository
     (cached on disk). Venue and year come from the file name or venue id unless given.
     """
+    return checked(_read(spec, venue, year, fetcher, mailto=mailto, progress=progress))
+
+
+def checked(batch: SourceBatch) -> SourceBatch:
+    """``batch`` if it holds papers and no NUL character in any text (else an InputError naming the
+    paper): an empty source would be listed as a source of every figure, and NUL is damaged text."""
+    if not batch.papers:
+        raise InputError(f"{batch.location}: no papers to ingest", hint="check the source and its venue-year")
+    for paper in batch.papers:
+        for name, value in _texts(paper):
+            if "\0" in value:
+                raise InputError(
+                    f"{batch.location}: paper {paper.source_id or paper.paper_id!r}: {name} contains a NUL "
+                    "character",
+                    hint="text with NUL bytes is damaged; fix or remove the record",
+                )
+    return batch
+
+
+def _texts(paper: PaperRecord) -> Iterator[tuple[str, str]]:
+    for name in ("title", "abstract", "status", "track", "url", "doi", "source_id", "openreview_id"):
+        yield name, getattr(paper, name)
+    for author in paper.authors:
+        yield f"author {author.position}", author.name
+        for aff in author.affiliations:
+            yield f"author {author.position}'s affiliation", aff.raw + aff.domain + aff.country
+    for aff in paper.paper_affiliations:
+        yield "an affiliation", aff.raw + aff.domain + aff.country
+    for res in paper.source_resolutions:
+        yield "a source resolution", res.institution_id + res.institution + res.country
+
+
+def _read(
+    spec: str,
+    venue: str | None,
+    year: int | None,
+    fetcher: CachedFetcher | None,
+    *,
+    mailto: str | None,
+    progress: Progress | None,
+) -> SourceBatch:
     if spec.startswith("openreview:"):
         venue_id = spec.removeprefix("openreview:")
         return read_openreview(
@@ -57,6 +98,8 @@ def read_source(
     path = Path(spec)
     if spec.startswith(("https://", "http://")):
         data, location = (fetcher or CachedFetcher()).get(spec), spec
+    elif path.is_dir():
+        raise InputError(f"{spec} is a folder", hint="give a paper list's JSON file")
     elif path.exists():
         try:
             data, location = path.read_bytes(), str(path)

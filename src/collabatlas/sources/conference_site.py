@@ -28,7 +28,13 @@ from urllib.parse import parse_qs, urlparse
 from collabatlas.errors import InputError, UsageError
 from collabatlas.sources.identity import openreview_id_from_url, title_key
 from collabatlas.sources.jsonapi import expect, text
-from collabatlas.sources.records import AffiliationRecord, AuthorRecord, PaperRecord, SourceBatch
+from collabatlas.sources.records import (
+    AffiliationRecord,
+    AuthorRecord,
+    PaperRecord,
+    SourceBatch,
+    split_institutions,
+)
 from collabatlas.sources.venues import canonical_venue
 
 SOURCE = "conference_site"
@@ -43,6 +49,7 @@ _GROUP_TRACKS = {
     "datasets_and_benchmarks": "datasets and benchmarks",
     "position_paper": "position",
 }
+_HINT = "a conference site's programme JSON is an object whose 'results' list holds the papers"
 
 
 def is_conference_site(data: bytes) -> bool:
@@ -70,7 +77,13 @@ def parse_conference_site(data: bytes, location: str, venue: str, year: int) -> 
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{location}: not JSON ({exc})") from exc
     where = f"{location}"
-    results = expect(expect(document, dict, where).get("results"), list, f"{where}: 'results'")
+    if not isinstance(document, dict) or "results" not in document:
+        raise InputError(
+            f"{location}: neither a Paper Copilot list (a JSON array) nor a conference-site programme "
+            "(an object with 'results')",
+            hint=_HINT,
+        )
+    results = expect(document["results"], list, f"{where}: 'results'", _HINT)
     venue = canonical_venue(venue)
     groups: dict[str, list[dict[str, Any]]] = {}
     left_out: Counter[str] = Counter()
@@ -117,13 +130,13 @@ def _group_track(sourceurl: str) -> str:
 
 
 def _check(entry: Any, where: str) -> None:
-    expect(entry, dict, where)
-    expect(entry.get("name"), str, f"{where}: 'name'")
-    for index, author in enumerate(expect(entry.get("authors", []), list, f"{where}: 'authors'")):
-        expect(author, dict, f"{where}: author {index}")
-        expect(author.get("fullname", ""), str, f"{where}: author {index}: 'fullname'")
-        expect(author.get("institution") or "", str, f"{where}: author {index}: 'institution'")
-    expect(entry.get("sourceurl") or "", str, f"{where}: 'sourceurl'")
+    expect(entry, dict, where, _HINT)
+    expect(entry.get("name"), str, f"{where}: 'name'", _HINT)
+    for index, author in enumerate(expect(entry.get("authors", []), list, f"{where}: 'authors'", _HINT)):
+        expect(author, dict, f"{where}: author {index}", _HINT)
+        expect(author.get("fullname", ""), str, f"{where}: author {index}: 'fullname'", _HINT)
+        expect(author.get("institution") or "", str, f"{where}: author {index}: 'institution'", _HINT)
+    expect(entry.get("sourceurl") or "", str, f"{where}: 'sourceurl'", _HINT)
 
 
 def _rank(entry: Mapping[str, Any]) -> int:
@@ -150,7 +163,7 @@ def _first(entries: Sequence[Mapping[str, Any]], name: str) -> str:
 def _affiliations(author: Mapping[str, Any]) -> tuple[AffiliationRecord, ...]:
     """The author's institution as entered on the site (HTML entities undone: 'Texas A&amp;M')."""
     institution = html.unescape(text(author.get("institution")))
-    return (AffiliationRecord(institution),) if institution else ()
+    return tuple(AffiliationRecord(name) for name in split_institutions(institution) if name)
 
 
 def _paper(key: str, entries: list[dict[str, Any]], venue: str, year: int) -> PaperRecord:

@@ -47,6 +47,7 @@ class CachedFetcher:
         max_retries: int = 5,
         backoff: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        on_retry: Callable[[str], None] | None = None,
     ) -> None:
         self.client = client or new_client()
         self.cache_dir = (cache_dir or default_cache_dir()) / "http"
@@ -54,6 +55,7 @@ class CachedFetcher:
         self.max_retries = max_retries
         self.backoff = backoff
         self.sleep = sleep
+        self.on_retry = on_retry
 
     def cache_path(self, url: str, params: Mapping[str, str | int] | None = None) -> Path:
         """Where the response body of this request is (or would be) cached."""
@@ -84,7 +86,7 @@ class CachedFetcher:
             else:
                 if response.status_code == 429:
                     last = "HTTP 429 Too Many Requests"
-                    self.sleep(_retry_after(response, self.backoff * 2**attempt))
+                    self._wait(url, last, _retry_after(response, self.backoff * 2**attempt), attempt)
                     continue
                 if response.status_code in RETRY_STATUSES:
                     last = f"HTTP {response.status_code}"
@@ -93,8 +95,15 @@ class CachedFetcher:
                 else:
                     raise FetchError(f"{url}: HTTP {response.status_code}")
             if attempt < self.max_retries:
-                self.sleep(self.backoff * 2**attempt)
+                self._wait(url, last, self.backoff * 2**attempt, attempt)
         raise FetchError(f"{url}: {last} after {self.max_retries + 1} attempts")
+
+    def _wait(self, url: str, reason: str, seconds: float, attempt: int) -> None:
+        """Sleep before the next attempt, saying what for through ``on_retry``."""
+        if self.on_retry is not None:
+            attempts = f"attempt {attempt + 2} of {self.max_retries + 1}"
+            self.on_retry(f"{url}: {reason}; retrying in {seconds:.0f} s ({attempts})")
+        self.sleep(seconds)
 
 
 def _retry_after(response: httpx.Response, default: float) -> float:

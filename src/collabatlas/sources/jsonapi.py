@@ -30,14 +30,14 @@ def get_json(fetcher: CachedFetcher, url: str, params: Mapping[str, str | int], 
         ) from exc
 
 
-def expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
+API_SHAPE_HINT = "the API answered in an unexpected shape; run again with --refresh, or report it"
+
+
+def expect(value: Any, kind: type | tuple[type, ...], where: str, hint: str = API_SHAPE_HINT) -> Any:
     """``value`` if it is of ``kind``, else an InputError naming ``where``."""
     if not isinstance(value, kind):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise InputError(
-            f"{where}: expected {names}, got {type(value).__name__}",
-            hint="the API answered in an unexpected shape; run again with --refresh, or report it",
-        )
+        raise InputError(f"{where}: expected {names}, got {type(value).__name__}", hint=hint)
     return value
 
 

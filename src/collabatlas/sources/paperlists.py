@@ -27,6 +27,7 @@ from collabatlas.sources.records import (
     AuthorRecord,
     PaperRecord,
     SourceBatch,
+    split_institutions,
 )
 
 SOURCE = "paperlists"
@@ -42,6 +43,8 @@ def parse_paperlists(data: bytes, location: str, venue: str, year: int) -> Sourc
         raise InputError(f"{location}: not JSON ({exc})") from exc
     if not isinstance(records, list):
         raise InputError(f"{location}: expected a JSON array of papers, got {_kind(records)}")
+    if not records:
+        raise InputError(f"{location}: an empty list, no papers to ingest", hint="check the file")
     for index, record in enumerate(records):
         _check_shape(record, location, index)
     ids = Counter(_source_id(r) for r in records)
@@ -73,9 +76,16 @@ def _check_shape(record: object, location: str, index: int) -> None:
             raise InputError(
                 f"{location}: record {index}: field {name!r} should be a string, got {_kind(value)}"
             )
+        if value and "\0" in value:
+            raise InputError(
+                f"{location}: record {index}: field {name!r} contains a NUL character",
+                hint="text with NUL bytes is damaged; fix or remove the record",
+            )
     source_id = record.get("id")
-    if source_id is not None and not isinstance(source_id, str | int):
+    if (source_id is not None and not isinstance(source_id, str | int)) or isinstance(source_id, bool):
         raise InputError(f"{location}: record {index}: field 'id' should be a string or number")
+    if isinstance(source_id, str) and "\0" in source_id:
+        raise InputError(f"{location}: record {index}: field 'id' contains a NUL character")
 
 
 def _text(record: dict[str, Any], name: str) -> str:
@@ -109,12 +119,18 @@ def _undouble(items: list[str]) -> list[str]:
 
 
 def _pair(affs: str, domains: str) -> tuple[AffiliationRecord, ...]:
-    """The ``+``-joined affiliations of one author, each with its domain when they line up."""
+    """The ``+``-joined affiliations of one author, each with its domain when they line up; one
+    string naming several institutions (``A†B``, ``A / B``) is split into them, without a domain
+    (it cannot say which of them the domain belongs to)."""
     parts = [p.strip() for p in affs.split("+")]
     doms = [d.strip().lower() for d in domains.split("+")] if domains else []
     if len(doms) != len(parts):
         doms = doms[:1] * len(parts) if len(set(doms)) == 1 else [""] * len(parts)
-    return tuple(AffiliationRecord(raw, dom) for raw, dom in zip(parts, doms, strict=True) if raw)
+    records = []
+    for part, dom in zip(parts, doms, strict=True):
+        names = split_institutions(part) if part else []
+        records += [AffiliationRecord(name, dom if len(names) == 1 else "") for name in names]
+    return tuple(records)
 
 
 def _paper(record: dict[str, Any], venue: str, year: int, ids: Counter[str]) -> PaperRecord:

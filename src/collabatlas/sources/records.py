@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 ALIGNED = "per-author"
 BY_DOMAIN_PLUS = "per-author (by aff_domain)"  # regrouped by the '+' structure of aff_domain
 BY_PROFILE = "per-author (by profile)"  # the authors with an OpenReview profile, in order
 UNALIGNED = "unknown"
+
+# Marks that join several institutions in one printed string ("Carnegie Mellon University†Baidu",
+# "McGill University / Mila"): daggers, asterisks (not the one in "A*STAR") and a spaced slash.
+_JOINERS = re.compile(r"[†‡∗]|(?<!\b\w)\*|\s+/\s+")
+_CONTINUES = (",", ";", ".", ")")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +85,18 @@ class SourceBatch:
     records_read: int
     sha256: str
     left_out: tuple[tuple[str, int], ...] = ()
+
+
+def split_institutions(raw: str) -> list[str]:
+    """The institutions of one printed affiliation joined by ``†``, ``‡``, ``*`` or `` / ``, in
+    order; ``[raw]`` when it names one. A piece that continues the previous one (``"HSE†, Russia"``)
+    stays with it, and a mark with nothing after it (a footnote) joins nothing."""
+    pieces: list[str] = []
+    for piece in (p.strip() for p in _JOINERS.split(raw)):
+        if not any(c.isalnum() for c in piece):
+            continue
+        if pieces and piece.startswith(_CONTINUES):
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    return pieces if len(pieces) > 1 else [raw]

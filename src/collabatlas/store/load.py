@@ -34,6 +34,7 @@ class LoadSummary:
     papers: int
     new_papers: int
     new_affiliations: int
+    changed_papers: int = 0  # papers already stored whose affiliations this load replaced
 
 
 # Which source's affiliations a merged paper uses, most trusted first. OpenReview profiles are kept
@@ -260,6 +261,12 @@ def _rebuild_papers(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+_TOUCHED_AFFS = (
+    "SELECT paper_id, author_position, aff_order, aff_key FROM authorship_affiliations "
+    "WHERE paper_id IN (SELECT paper_id FROM merge_map)"
+)
+
+
 def load_batch(conn: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadSummary:
     """Write one batch inside the caller's transaction, merging each record with the same paper
     from other sources; re-loading the same batch changes nothing."""
@@ -278,6 +285,8 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadSumma
     try:
         conn.register("merge_map", conn.sql(_MAP_SQL).to_arrow_table())
         registered.append("merge_map")
+        conn.register("before_affs", conn.sql(_TOUCHED_AFFS).to_arrow_table())
+        registered.append("before_affs")
         new_papers = conn.execute(
             "SELECT count(DISTINCT paper_id) FROM merge_map "
             "WHERE paper_id NOT IN (SELECT paper_id FROM papers)"
@@ -289,6 +298,19 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadSumma
         conn.register("merge_src", _merge_sources(conn))
         registered.append("merge_src")
         _rebuild_papers(conn)
+        changed = conn.execute(
+            f"SELECT count(DISTINCT paper_id) FROM ((FROM before_affs EXCEPT {_TOUCHED_AFFS}) "
+            f"UNION ALL (({_TOUCHED_AFFS}) EXCEPT FROM before_affs)) "
+            "WHERE paper_id IN (SELECT paper_id FROM before_affs)"
+        ).fetchone()
+        # A list ingested again after an edit replaces its earlier version in the sources listed, and
+        # a location whose every record another file replaced is no longer a source.
+        conn.execute("DELETE FROM sources WHERE location = ? AND sha256 <> ?", [batch.location, batch.sha256])
+        conn.execute(
+            "DELETE FROM sources "
+            "WHERE location <> ? AND location NOT IN (SELECT location FROM paper_sources)",
+            [batch.location],
+        )
         conn.execute(
             "INSERT OR IGNORE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, now())",
             [
@@ -308,4 +330,5 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadSumma
         papers=len(papers),
         new_papers=int(new_papers[0]) if new_papers else 0,
         new_affiliations=int(new_affs[0]) if new_affs else 0,
+        changed_papers=int(changed[0]) if changed else 0,
     )

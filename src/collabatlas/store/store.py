@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,16 +21,29 @@ DEFAULT_DB = "collabatlas.duckdb"
 class Store:
     """A collabatlas DuckDB file. Use as a context manager; writes go through :meth:`transaction`."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path = DEFAULT_DB, *, read_only: bool = False, create: bool = True
+    ) -> None:
         self.path = Path(path)
-        if read_only and not self.path.exists():
-            raise StoreError(f"{self.path}: no such store", hint="run 'collabatlas ingest' first")
+        if (read_only or not create) and not self.path.is_file():
+            what = "is a folder, not a store" if self.path.is_dir() else "no such store"
+            raise StoreError(f"{self.path}: {what}", hint="check --db, or run 'collabatlas ingest' first")
         if read_only and pending_migrations(self.path):
             Store(self.path).close()  # bring an older store's schema up to date first
         try:
             self.conn = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
-            raise StoreError(f"{self.path}: cannot open the store ({_first_line(exc)})") from exc
+            holder = _lock_holder(exc)
+            if holder:
+                raise StoreError(
+                    f"{self.path} is locked by another process ({holder})",
+                    hint="a store being written (by ingest, resolve or a running review server) can be "
+                    "neither read nor written by another process; wait for it or stop it",
+                ) from exc
+            raise StoreError(
+                f"{self.path}: cannot open the store ({_first_line(exc)})",
+                hint="check --db; a truncated or damaged file cannot be read",
+            ) from exc
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: not a collabatlas store ({_first_line(exc)})") from exc
         if not read_only:
@@ -78,6 +92,22 @@ def pending_migrations(path: Path) -> bool:
     except duckdb.Error:
         return True
     return not set(migration_names()) <= applied
+
+
+_LOCK = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
+
+
+def _lock_holder(exc: Exception) -> str:
+    """'PID 123: collabatlas review --db s.duckdb' for a lock error, '' for any other error."""
+    match = _LOCK.search(str(exc))
+    if not match:
+        return ""
+    try:
+        argv = Path(f"/proc/{match['pid']}/cmdline").read_bytes().split(b"\0")
+        command = " ".join(a.decode(errors="replace") for a in argv if a)
+    except OSError:
+        command = match["program"]
+    return f"PID {match['pid']}: {command}"
 
 
 def _first_line(exc: Exception) -> str:

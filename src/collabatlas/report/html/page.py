@@ -252,7 +252,7 @@ def _charts(data: ReportData) -> list[Chart]:
 def write_report(data: ReportData, out_dir: str | Path, store_name: str = "") -> ReportFiles:
     """Write the figures, CSV tables, ``conventions.json`` and ``index.html`` into ``out_dir``."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(exist_ok=True)
     charts: dict[str, dict[str, Any]] = {}
     figures: list[str] = []
     for chart in _charts(data):
