@@ -104,7 +104,8 @@ def test_a_group_without_a_command_prints_its_help(path, empty_cwd, capsys, monk
 
 def test_unknown_command_names_the_nearest(empty_cwd, capsys, monkeypatch):
     status, _, err = run_main(["reconsile"], capsys, monkeypatch)
-    assert status == USAGE and "No such command 'reconsile'" in (line := _one_error_line(err)) and "reconcile" in line
+    line = _one_error_line(err)
+    assert status == USAGE and "No such command 'reconsile'" in line and "reconcile" in line
 
 
 def test_help_and_success_exit_zero(empty_cwd, capsys, monkeypatch):
