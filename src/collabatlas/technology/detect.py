@@ -30,6 +30,9 @@ Role rules, decided per sentence, first hit wins:
   this paper/work/study, the proposed, experiments).
 * ``checkpoint`` -> uses: a concrete checkpoint size follows (``Llama-2-7B``).
 * ``background`` -> mentions: anything else.
+
+A derived family whose catalog entry ``counts_as_base`` adds a second mention of the base at the
+same place, with the rule suffixed ``via <derived id>`` ("use_verb via sentence-bert").
 """
 
 from __future__ import annotations
@@ -43,7 +46,9 @@ from collabatlas.technology.catalog import TAIL, Catalog, CompiledModel
 
 Role = Literal["uses", "mentions"]
 
-_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
+# A "$" followed by an amount ("$400,000", "$5M", "$1.2 billion") is money, not the start of math.
+_MONEY = r"\$(?=\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKMB]|thousand|million|billion|USD))?(?:[\s,;:!?)]|\.(?!\d)|$))"
+_MATH = re.compile(rf"\$\$.*?\$\$|(?!{_MONEY})\$[^$]*(?<!\\)\$|\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
 _URL = re.compile(r"\\url\{[^}]*\}|https?://\S+|www\.\S+")
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?|[{}~]|\\(?=[#%&_$])")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
@@ -132,17 +137,13 @@ def detect_mentions(text: str, catalog: Catalog, *, is_title: bool = False) -> l
             role, rule = classify_role(
                 cleaned[start:end], hit.core_start - start, hit.core_end - start, is_title
             )
-            mentions.append(
-                Mention(
-                    hit.model_id,
-                    text[hit.core_start : hit.end],
-                    hit.core_start,
-                    hit.end,
-                    " ".join(text[start:end].split()),
-                    role,
-                    rule,
-                )
-            )
+            sentence = " ".join(text[start:end].split())
+            matched = text[hit.core_start : hit.end]
+            mentions.append(Mention(hit.model_id, matched, hit.core_start, hit.end, sentence, role, rule))
+            base = catalog.bases.get(hit.model_id)
+            if base is not None:
+                via = f"{rule} via {hit.model_id}"
+                mentions.append(Mention(base, matched, hit.core_start, hit.end, sentence, role, via))
     return mentions
 
 
