@@ -87,10 +87,11 @@ def draw(papers: list[dict[str, Any]], seed: int = SEED, n: int = PER_STRATUM) -
     """The sample: ``n`` papers at random, then ``n`` at random among the rest whose text is name-shaped."""
     rng = random.Random(seed)
     chosen = rng.sample(range(len(papers)), n)
+    taken = set(chosen)
     rest = [
         i
         for i in range(len(papers))
-        if i not in set(chosen) and NAME_SHAPED.search(f"{papers[i]['title']} {papers[i]['abstract']}")
+        if i not in taken and NAME_SHAPED.search(f"{papers[i]['title']} {papers[i]['abstract']}")
     ]
     named = rng.sample(rest, n)
     return [{**papers[i], "stratum": "random"} for i in chosen] + [
@@ -149,14 +150,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.draw:
         for i, paper in enumerate(draw(pool())):
-            print(f"## {i} {paper['stratum']} {paper['list']} {paper.get('id')}\n{paper['title']}\n{paper['abstract']}\n")
+            print(f"## {i} {paper['stratum']} {paper['list']} {paper.get('id')}")
+            print(f"{paper['title']}\n{paper['abstract']}\n")
         return
     scores = evaluate()
     print(f"{'stratum':8} {'pairs':>6} {'found':>6} {'P':>6} {'R':>6} {'role':>6}")
     for name, s in scores.items():
-        print(
-            f"{name:8} {s.tp + s.fn:6} {s.tp:6} {s.precision:6.3f} {s.recall:6.3f} {s.role_accuracy:6.3f}"
-        )
+        print(f"{name:8} {s.tp + s.fn:6} {s.tp:6} {s.precision:6.3f} {s.recall:6.3f} {s.role_accuracy:6.3f}")
     total = scores["all"]
     for role in ("uses", "mentions"):
         hit = total.roles[(role, role)]
