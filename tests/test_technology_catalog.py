@@ -249,3 +249,20 @@ def test_unseen_labelled_set_is_the_recorded_draw_and_meets_the_bar(shared: Path
     assert total.recall >= 0.92
     # below the 0.92 target (docs/technology-flow.md): this pins what the rules reach today
     assert total.role_accuracy >= 0.89
+
+
+@pytest.mark.integration
+def test_held_out_set_is_the_recorded_draw(shared: Path, catalog: Catalog) -> None:
+    bench = _bench("technology_recall")
+    first = json.loads(bench.FIXTURE.read_text("utf-8"))
+    held = json.loads(bench.HELD_OUT.read_text("utf-8"))
+    directory = shared / "paperlists" / "labeled"
+    seen = frozenset((p["list"], p["paper_id"]) for p in first["papers"])
+    drawn = bench.draw(bench.pool(directory), held["seed"], held["per_stratum"], seen)
+    assert [(p["list"], str(p["id"]), p["stratum"]) for p in drawn] == [
+        (p["list"], p["paper_id"], p["stratum"]) for p in held["papers"]
+    ]
+    total = bench.evaluate(bench.HELD_OUT, directory, catalog)["all"]
+    assert total.precision >= 0.97
+    # far below the 0.92: most misses are long-tail named methods (docs/technology-flow.md)
+    assert total.recall >= 0.6

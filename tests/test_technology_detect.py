@@ -218,7 +218,7 @@ def test_packaged_catalog_is_complete(catalog: Catalog) -> None:
         "kimi",
     }
     assert required <= {m.id for m in catalog.models}
-    assert catalog.version == "2026.12.2"
+    assert catalog.version == "2026.12.3"
     assert catalog.get("qwen").llm and not catalog.get("transformer").llm
     resnet = catalog.get("resnet")
     assert (resnet.developer_country, resnet.lab_country) == ("US", "CN")
