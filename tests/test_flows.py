@@ -126,7 +126,7 @@ def test_detection_is_incremental_and_follows_the_catalog_version(fresh: Store) 
     assert (again.papers_scanned, again.mentions, again.papers_current) == (0, 0, 12)
     raw = json.loads(default_catalog_path().read_text("utf-8"))
     raw["version"] = "test-next"
-    raw["models"] = [m for m in raw["models"] if m["id"] != "qwen"]
+    raw["models"] = [m for m in raw["models"] if "qwen" not in (m["id"], m.get("derived_from"))]
     bumped = detect_pending(fresh, build_catalog(raw))
     assert (bumped.catalog_version, bumped.papers_scanned, bumped.mentions) == ("test-next", 12, 11)
     assert fresh.rows("SELECT DISTINCT catalog_version FROM technology_mentions") == [("test-next",)]

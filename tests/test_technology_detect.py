@@ -106,7 +106,8 @@ def test_overlaps_prefer_the_longer_earlier_name(catalog: Catalog) -> None:
     assert ids("We fine-tune a Stable Diffusion model.", catalog) == {"stable-diffusion"}
     assert ids("A Vision Transformer (ViT) backbone.", catalog) == {"vit"}
     assert ids("Efficient Mamba-UNet for imaging", catalog) == {"mamba", "unet"}
-    assert ids("TableLlama and DistilBERT and OpenCLIP", catalog) == set()
+    assert ids("TableLlama and OpenCLIP", catalog) == set()
+    assert ids("We distil into DistilBERT.", catalog) == {"distilbert", "bert"}
 
 
 @pytest.mark.parametrize(
@@ -217,7 +218,7 @@ def test_packaged_catalog_is_complete(catalog: Catalog) -> None:
         "kimi",
     }
     assert required <= {m.id for m in catalog.models}
-    assert catalog.version == "2026.11.2"
+    assert catalog.version == "2026.12.3"
     assert catalog.get("qwen").llm and not catalog.get("transformer").llm
     resnet = catalog.get("resnet")
     assert (resnet.developer_country, resnet.lab_country) == ("US", "CN")
@@ -248,12 +249,12 @@ def test_catalog_validation_names_the_entry(field: str, value: Any, message: str
 
 def test_catalog_rejects_duplicates_and_missing_fields(tmp_path: Path) -> None:
     raw = _raw()
-    raw["models"].append(copy.deepcopy(raw["models"][0]))
+    raw["models"].append(copy.deepcopy(next(m for m in raw["models"] if m["id"] == "transformer")))
     with pytest.raises(ValueError, match="'transformer': duplicate id"):
         build_catalog(raw)
     path = tmp_path / "catalog.json"
     broken = _raw()
-    del broken["models"][1]["notes"]
+    del next(m for m in broken["models"] if m["id"] == "bert")["notes"]
     path.write_text(json.dumps(broken), "utf-8")
     with pytest.raises(ValueError, match="'bert': 'notes' must be a non-empty string"):
         load_catalog(path)

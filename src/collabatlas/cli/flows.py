@@ -24,8 +24,11 @@ from collabatlas.cli.app import (
     progress_bar,
     rules_from_options,
 )
+from collabatlas.cli.commands import export_app
 from collabatlas.errors import StoreError, UsageError
 from collabatlas.report.flows import flows_document
+from collabatlas.report.mentions import export_mentions
+from collabatlas.report.outputs import sidecar_path
 from collabatlas.store import Store
 from collabatlas.technology.apply import DetectionReport, detect_pending
 
@@ -253,3 +256,18 @@ def _pivot(rows: list[dict[str, Any]]) -> dict[str, dict[tuple[str, int], dict[s
     for r in rows:
         out[r["key"]][(r["venue"], r["year"])] = r
     return dict(sorted(out.items()))
+
+
+@export_app.command("mentions")
+def export_mentions_command(
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    db: DbOption = DEFAULT_DB_PATH,
+    include_rejected: Annotated[bool, typer.Option(help="Include rejected and withdrawn papers.")] = False,
+) -> None:
+    """Write one row per model mention: venue, year, paper, family, the model as written, its origin
+    and lab country, role, field and sentence. Papers not yet scanned with the current catalog are
+    scanned first; conventions go to FILE.conventions.json beside the CSV."""
+    with _open(db) as store:
+        _detect(store)
+        count = export_mentions(store, out, accepted_only=not include_rejected)
+    console.print(f"{count} mentions written to {out} (conventions in {sidecar_path(out)})")

@@ -110,12 +110,17 @@ def write_catalog(conn: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
             "developer_country": [m.developer_country for m in catalog.models],
             "lab_country": [m.lab_country for m in catalog.models],
             "first_release_year": pa.array([m.first_release_year for m in catalog.models], pa.int32()),
+            "derived_from": pa.array([m.derived_from for m in catalog.models], pa.string()),
+            "counts_as_base": [m.counts_as_base for m in catalog.models],
         }
     )
     conn.register("new_models", models)
     try:
         conn.execute("DELETE FROM technology_models")
-        conn.execute("INSERT INTO technology_models SELECT *, ? FROM new_models", [catalog.version])
+        conn.execute(
+            "INSERT INTO technology_models BY NAME SELECT *, ? AS catalog_version FROM new_models",
+            [catalog.version],
+        )
     finally:
         conn.unregister("new_models")
 

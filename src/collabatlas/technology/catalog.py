@@ -4,6 +4,14 @@ Each model is matched by its literal ``aliases`` and regex ``patterns``, framed
 by word boundaries and an optional version tail (``Llama-2-7B``, ``DINOv2``,
 ``Qwen2.5-32B-Instruct``). Ambiguous ``acronyms`` (``SAM``, ``GLM``, ``OPT``)
 are compiled separately and resolved per text by the detector.
+
+A family may name the family it ``derived_from`` (Sentence-BERT from BERT, Swin Transformer from
+ViT). It is always its own family with its own origin; with ``counts_as_base`` the detector also
+records each of its mentions as a use of the base. The rule: ``counts_as_base`` is true when the
+derived model is the base's released weights trained further (fine-tuned, instruction-tuned,
+adapted: Vicuna and Alpaca from LLaMA, Sentence-BERT from BERT, Stable Video Diffusion from
+Stable Diffusion 2.1), so a paper that uses it runs the base's network; false when it is a new
+network that borrows the base's design or name (Swin Transformer, EVA-CLIP, DiT, CodeT5).
 """
 
 from __future__ import annotations
@@ -15,14 +23,29 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-KINDS = frozenset({"architecture", "model family", "method"})
+KINDS = frozenset(
+    {
+        "language model",
+        "vision model",
+        "multimodal model",
+        "audio model",
+        "science model",
+        "robotics model",
+        "architecture",
+        "training method",
+    }
+)
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 _LEFT = r"(?<![A-Za-z0-9])"
 _RIGHT = r"(?![A-Za-z0-9])"
-# Optional version tail: "2", "v2", "3.1", "4o", then hyphenated parts ("-7B-Instruct").
-_TAIL = r"(?:[- ]?v?\d+(?:\.\d+)*[a-z]?)?(?:-[A-Za-z0-9.]*[A-Za-z0-9])*"
+# Optional version tail: "2", "v2", "3.1", "4o", a glued size ("BERTbase", "BERTLARGE", and
+# "BERTbased" where a hyphen was lost), then hyphenated parts ("-7B-Instruct").
+_TAIL = (
+    r"(?:[- ]?v?\d+(?:\.\d+)*[a-z]?)?(?:_?(?:base|based|large|small|tiny|BASE|LARGE|Base|Large))?"
+    r"(?:-[A-Za-z0-9.]*[A-Za-z0-9])*"
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +68,9 @@ class CatalogModel:
     acronym_default: bool = False
     exclude: tuple[str, ...] = ()
     llm: bool = False
+    derived_from: str | None = None
+    counts_as_base: bool = False
+    epoch_models: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +92,7 @@ class Catalog:
     compiled: tuple[CompiledModel, ...]
     acronyms: dict[str, re.Pattern[str]]
     combined: re.Pattern[str]
+    bases: dict[str, str]  # derived family id -> base id, where the derived name counts as the base
 
     def get(self, model_id: str) -> CatalogModel:
         """Return the model with ``model_id`` (KeyError if unknown)."""
@@ -102,8 +129,15 @@ def build_catalog(raw: Any) -> Catalog:
         if model.id in seen:
             raise ValueError(f"catalog entry {model.id!r}: duplicate id")
         seen.add(model.id)
+    for model in models:
+        if model.derived_from is not None and model.derived_from not in seen:
+            base = model.derived_from
+            raise ValueError(f"catalog entry {model.id!r}: derived_from {base!r} is not in the catalog")
+        if model.counts_as_base and model.derived_from is None:
+            raise ValueError(f"catalog entry {model.id!r}: counts_as_base needs derived_from")
     compiled = tuple(_compile(model) for model in models)
-    return Catalog(raw["version"], models, compiled, _compile_acronyms(models), _combine(models))
+    bases = {m.id: m.derived_from for m in models if m.counts_as_base and m.derived_from}
+    return Catalog(raw["version"], models, compiled, _compile_acronyms(models), _combine(models), bases)
 
 
 def _parse_model(entry: Any, index: int) -> CatalogModel:
@@ -126,6 +160,9 @@ def _parse_model(entry: Any, index: int) -> CatalogModel:
             acronym_default=_bool(entry, "acronym_default", required=False),
             exclude=_strs(entry, "exclude", required=False),
             llm=_bool(entry, "llm", required=False),
+            derived_from=_optional_str(entry, "derived_from"),
+            counts_as_base=_bool(entry, "counts_as_base", required=False),
+            epoch_models=_strs(entry, "epoch_models", required=False),
         )
         _check(model)
     except (ValueError, TypeError, AttributeError, re.error) as exc:
@@ -154,6 +191,10 @@ def _str(entry: dict[str, Any], key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{key!r} must be a non-empty string")
     return value
+
+
+def _optional_str(entry: dict[str, Any], key: str) -> str | None:
+    return None if entry.get(key) is None else _str(entry, key)
 
 
 def _strs(entry: dict[str, Any], key: str, required: bool = True) -> tuple[str, ...]:

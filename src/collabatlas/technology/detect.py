@@ -15,21 +15,30 @@ Role rules, decided per sentence, first hit wins:
 
 * ``compared`` -> mentions: the nearest cue before the mention in its clause is
   a comparison (compared to/with, outperforms, surpasses, than, unlike, vs.,
-  against, rivals, on par with, gains over, alternative to, prior work on).
+  against, rivals, on par with, gains over, alternative to, prior work on), or
+  an example cue right after one ("outperforms baselines such as X").
 * ``title`` -> uses: any other model named in a paper title.
+* ``used_after`` -> uses: a passive use follows the name in its clause ("X is used to",
+  "X are incorporated").
 * ``background_cue`` -> mentions: ``X-like``, or a sentence not about the
-  authors' work that reads as background (recently, has shown/achieved...).
+  authors' work that reads as background (recently, has shown/achieved...),
+  unless a use verb sits at most four words before the name ("leveraging the
+  recent idea of X").
 * ``used_as`` -> uses: the name is followed by ``-based``/``-guided``,
   ``backbone``, ``encoder``, ``features``, ``as a/the ...``.
 * ``use_verb`` -> uses: the nearest cue before it is a use verb (fine-tune,
   based on, built on/upon, on top of, adopt, employ, leverage, utilize, use,
-  initialize from, apply, adapt, extend, distil, train, evaluate, ...).
+  initialize from, apply, adapt, extend, distil, train, evaluate, learn a,
+  composed of, implemented by, combine, via, ...).
 * ``example_list`` -> mentions: it follows "such as"/"like"/"e.g."/"including"
   in a sentence that does not speak about the authors' own work.
 * ``own_work`` -> uses: the sentence speaks about the authors' work (we, our,
   this paper/work/study, the proposed, experiments).
 * ``checkpoint`` -> uses: a concrete checkpoint size follows (``Llama-2-7B``).
 * ``background`` -> mentions: anything else.
+
+A derived family whose catalog entry ``counts_as_base`` adds a second mention of the base at the
+same place, with the rule suffixed ``via <derived id>`` ("use_verb via sentence-bert").
 """
 
 from __future__ import annotations
@@ -43,7 +52,9 @@ from collabatlas.technology.catalog import TAIL, Catalog, CompiledModel
 
 Role = Literal["uses", "mentions"]
 
-_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
+# A "$" followed by an amount ("$400,000", "$5M", "$1.2 billion") is money, not the start of math.
+_MONEY = r"\$(?=\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKMB]|thousand|million|billion|USD))?(?:[\s,;:!?)]|\.(?!\d)|$))"
+_MATH = re.compile(rf"\$\$.*?\$\$|(?!{_MONEY})\$[^$]*(?<!\\)\$|\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
 _URL = re.compile(r"\\url\{[^}]*\}|https?://\S+|www\.\S+")
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?|[{}~]|\\(?=[#%&_$])")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
@@ -61,7 +72,9 @@ _USE = (
     r"fine-?tun\w*|based on|buil[dt]s? (?:on|upon)|on top of|adopt\w*|employ\w*|leverag\w*|"
     r"utili[sz]\w*|using|uses?|use of|initiali[sz]\w* (?:from|with)|appl(?:y|ies|ied|ying)|"
     r"adapt\w*|extend\w*|distill?\w*|train\w*|pre-?train\w*|evaluat\w*|integrat\w*|incorporat\w*|"
-    r"prompt\w*|examine\w*|analy[sz]\w*|investigat\w*|probe\w*|within|inside|into"
+    r"prompt\w*|examine\w*|analy[sz]\w*|investigat\w*|probe\w*|within|inside|into|"
+    r"learn(?:s|ing|ed)? (?:a|an|the)|compos\w* of|consists? of|implemented (?:by|with)|equipped with|"
+    r"combin\w*|via|incorporat\w*"
 )
 _EXAMPLE = r"such as|like|e\.g\.,?|including|namely"
 _CUES = re.compile(
@@ -82,6 +95,13 @@ _BACKGROUND = re.compile(
     re.IGNORECASE,
 )
 _LIKE_AFTER = re.compile(r"^-like\b")
+# A passive use right after the name, inside its clause: "A Graph Transformer is used to ...".
+_USED_AFTER = re.compile(
+    r"^\S*(?:\s+(?![Ww]hich\b|[Ww]hile\b|but\b)[\w-]+){0,4}?\s+(?:is|are|was|were)\s+(?:then\s+|also\s+|first\s+)?"
+    r"(?:used|employed|adopted|incorporated|integrated|applied|utili[sz]ed|implemented|leveraged|exploited|"
+    r"fine-tuned|trained|extended|plugged)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -132,17 +152,13 @@ def detect_mentions(text: str, catalog: Catalog, *, is_title: bool = False) -> l
             role, rule = classify_role(
                 cleaned[start:end], hit.core_start - start, hit.core_end - start, is_title
             )
-            mentions.append(
-                Mention(
-                    hit.model_id,
-                    text[hit.core_start : hit.end],
-                    hit.core_start,
-                    hit.end,
-                    " ".join(text[start:end].split()),
-                    role,
-                    rule,
-                )
-            )
+            sentence = " ".join(text[start:end].split())
+            matched = text[hit.core_start : hit.end]
+            mentions.append(Mention(hit.model_id, matched, hit.core_start, hit.end, sentence, role, rule))
+            base = catalog.bases.get(hit.model_id)
+            if base is not None:
+                via = f"{rule} via {hit.model_id}"
+                mentions.append(Mention(base, matched, hit.core_start, hit.end, sentence, role, via))
     return mentions
 
 
@@ -176,13 +192,17 @@ def classify_role(sentence: str, start: int, end: int, is_title: bool = False) -
     before = sentence[:start]
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
     clause = before[breaks[-1] if breaks else 0 :]
-    cue = _last_cue(clause)
-    if cue == "compare":
+    cues = [m for m in _CUES.finditer(clause)]
+    cue = cues[-1].lastgroup if cues else None
+    if cue == "compare" or (cue == "example" and len(cues) > 1 and cues[-2].lastgroup == "compare"):
         return "mentions", "compared"
     if is_title:
         return "uses", "title"
     own = bool(_OWN_WORK.search(sentence))
-    if _LIKE_AFTER.match(sentence[end:]) or (not own and _BACKGROUND.search(sentence)):
+    if _USED_AFTER.match(sentence[end:]):
+        return "uses", "used_after"
+    near_use = cue == "use" and len(clause[cues[-1].end() :].split()) <= 4
+    if _LIKE_AFTER.match(sentence[end:]) or (not own and not near_use and _BACKGROUND.search(sentence)):
         return "mentions", "background_cue"
     if _USED_AS.search(sentence[end - 1 :]):
         return "uses", "used_as"
@@ -195,13 +215,6 @@ def classify_role(sentence: str, start: int, end: int, is_title: bool = False) -
     if _CHECKPOINT.search(sentence[start : end + 8]):
         return "uses", "checkpoint"
     return "mentions", "background"
-
-
-def _last_cue(clause: str) -> str | None:
-    last = None
-    for match in _CUES.finditer(clause):
-        last = match.lastgroup
-    return last
 
 
 def _model_hits(text: str, catalog: Catalog) -> Iterator[_Hit]:

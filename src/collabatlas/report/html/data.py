@@ -14,6 +14,7 @@ from collabatlas.analyze.flows import adoption_by_country, flow_matrix, has_flow
 from collabatlas.analyze.pairs import pair_matrix
 from collabatlas.analyze.reconcile import reconciliations
 from collabatlas.analyze.rules import UNASSIGNED
+from collabatlas.analyze.stats import wilson_interval
 from collabatlas.analyze.totals import country_totals
 from collabatlas.errors import UsageError
 from collabatlas.report.html.tables import coverage, institution_pairs, resolution_methods
@@ -43,13 +44,17 @@ class ReportData:
 class Flows:
     """Technology flow over the selection: model adoption by author country, origin → author matrix.
 
-    Both tables have ``author_country, papers_with_author_country, papers_using, share_using``
-    (credit under the counting mode, summed over venue-years) plus ``model, model_name`` or
-    ``origin_country``; only the top models and author countries are kept.
+    Both tables have ``author_country, papers_with_author_country, papers_using, share_using,
+    ci_low, ci_high`` (credit under the counting mode, summed over venue-years; 95% Wilson
+    interval) plus ``model, model_name`` or ``origin_country``; only the top models and author
+    countries are kept. ``models`` has one row per top model over all papers of the selection:
+    ``model, model_name, origin_country, lab_country, papers, papers_using, share_using, ci_low,
+    ci_high``.
     """
 
     adoption: pa.Table
     matrix: pa.Table
+    models: pa.Table
 
 
 def pooled_countries(store: Store, rules: CountingRules) -> pa.Table:
@@ -76,23 +81,49 @@ def _pool(rows: list[dict[str, Any]], key: str, keep: set[str], totals: dict[str
         if r["author_country"] in totals and r[key] in keep:
             cell = (r[key], r["author_country"])
             using[cell] = using.get(cell, 0.0) + r["papers_using"]
-    out = [
-        {
-            key: item,
-            "author_country": country,
-            "papers_with_author_country": totals[country],
-            "papers_using": using.get((item, country), 0.0),
-            "share_using": using.get((item, country), 0.0) / totals[country] if totals[country] else 0.0,
-        }
-        for item in sorted(keep)
-        for country in totals
-    ]
+    out = []
+    for item in sorted(keep):
+        for country, total in totals.items():
+            hits = using.get((item, country), 0.0)
+            low, high = wilson_interval(hits, total)
+            out.append(
+                {
+                    key: item,
+                    "author_country": country,
+                    "papers_with_author_country": total,
+                    "papers_using": hits,
+                    "share_using": hits / total if total else 0.0,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
     return pa.Table.from_pylist(out)
 
 
-def pooled_flows(store: Store, rules: CountingRules, countries: pa.Table, top: int = 8) -> Flows | None:
-    """The top ``top`` models (by papers using them) and author countries (by papers); None when
-    no model mentions were detected."""
+def _pooled_models(adoption: pa.Table, ranked: list[str], total: int) -> pa.Table:
+    """Per model in ``ranked`` order: papers using it of the ``total`` papers of the selection,
+    with its 95% Wilson interval."""
+    summed: dict[str, dict[str, Any]] = {}
+    for r in adoption.to_pylist():
+        row = summed.setdefault(
+            r["model"],
+            {k: r[k] for k in ("model", "model_name", "origin_country", "lab_country")} | {"papers_using": 0},
+        )
+        row["papers_using"] += r["papers_using"]
+    out = []
+    for model in ranked:
+        row = summed[model]
+        low, high = wilson_interval(row["papers_using"], total)
+        share = row["papers_using"] / total if total else 0.0
+        out.append({**row, "papers": total, "share_using": share, "ci_low": low, "ci_high": high})
+    return pa.Table.from_pylist(out)
+
+
+def pooled_flows(
+    store: Store, rules: CountingRules, countries: pa.Table, papers: int, top: int = 8
+) -> Flows | None:
+    """The top ``top`` models (by papers using them) and author countries (by papers), of the
+    selection's ``papers``; None when no model mentions were detected."""
     if not has_flows(store):
         return None
     totals = dict(list(zip(*countries.select(["country", "papers"]).to_pydict().values(), strict=True))[:top])
@@ -106,7 +137,11 @@ def pooled_flows(store: Store, rules: CountingRules, countries: pa.Table, top: i
     )
     grid = flow_matrix(store, rules).to_pylist()
     origins = {r["origin_country"] for r in grid if r["papers_using"] > 0}
-    return Flows(adoption=by_country, matrix=_pool(grid, "origin_country", origins, totals))
+    return Flows(
+        adoption=by_country,
+        matrix=_pool(grid, "origin_country", origins, totals),
+        models=_pooled_models(adoption, [r["model"] for r in ranked], papers),
+    )
 
 
 def evidence_with_links(store: Store, rules: CountingRules) -> pa.Table:
@@ -134,6 +169,6 @@ def report_data(store: Store, rules: CountingRules, *, institutions: int = 30) -
         coverage=coverage(store, rules),
         resolution_methods=resolution_methods(store, rules),
         review=review_summary(store, rules),
-        flows=pooled_flows(store, rules, countries),
+        flows=pooled_flows(store, rules, countries, sum(headline.column("papers").to_pylist())),
         published=reconciliations(store),
     )

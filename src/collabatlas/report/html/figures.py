@@ -1,7 +1,8 @@
 """The report's figures, drawn with matplotlib, saved as deterministic SVG and print-resolution PNG.
 
 Colours are the Okabe–Ito palette (lines, nodes) and cividis (heatmaps), both readable with the
-common colour-vision deficiencies. Counts below ``rules.min_count`` are drawn grey.
+common colour-vision deficiencies. Counts below ``rules.min_count`` are drawn grey (hatched and
+without a number in the technology heatmaps).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import matplotlib as mpl
 import networkx as nx
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from collabatlas.analyze.rules import CountingRules
 
@@ -258,8 +260,11 @@ def share_heatmap(
     label: str,
     rules: CountingRules,
 ) -> Chart:
-    """A heatmap of ``share_using`` (%) with ``key`` down and author countries across; cells with
-    fewer than ``rules.min_count`` papers using are grey."""
+    """A heatmap of ``share_using`` (%) with ``key`` down and author countries across.
+
+    Cells with fewer than ``rules.min_count`` papers using are hatched and carry no number (a note
+    under the axis says so); the colour scale beside the cells spans the cells that are shown.
+    """
     items = list(dict.fromkeys(r[key] for r in rows))
     countries = list(dict.fromkeys(r["author_country"] for r in rows))
     share = np.zeros((len(items), len(countries)))
@@ -270,29 +275,38 @@ def share_heatmap(
     hidden = using < rules.min_count
     with mpl.rc_context(RC):
         fig = Figure(
-            figsize=(1.6 + 0.75 * max(len(countries), 1), 1.4 + 0.42 * max(len(items), 1)),
+            figsize=(1.6 + 0.75 * max(len(countries), 1), 1.8 + 0.42 * max(len(items), 1)),
             layout="constrained",
         )
         ax = fig.subplots()
         masked = np.ma.masked_where(hidden, share)
-        image = ax.imshow(masked, cmap=mpl.colormaps["cividis"].with_extremes(bad=SMALL_GREY), aspect="auto")
+        image = ax.imshow(masked, cmap=mpl.colormaps["cividis"].with_extremes(bad="white"), aspect="auto")
+        for i, j in zip(*np.nonzero(hidden), strict=True):
+            ax.add_patch(
+                Rectangle(
+                    (j - 0.5, i - 0.5), 1, 1, fill=False, hatch="////", edgecolor=SMALL_GREY, linewidth=0
+                )
+            )
         ax.set_xticks(range(len(countries)), countries)
         ax.set_yticks(range(len(items)), items)
-        ax.set_xlabel("author country")
+        ax.set_xlabel(
+            f"author country\nhatched: fewer than {rules.min_count} papers using, share not shown",
+            fontsize=8,
+        )
         ax.set_ylabel(label)
         ax.set_title(title, fontsize=9)
         ax.spines[:].set_visible(False)
         fig.colorbar(image, ax=ax, shrink=0.8, label="% of the country's papers using")
         top = float(masked.max()) if masked.count() else 0.0
-        for i in range(len(items)):
-            for j in range(len(countries)):
-                shade = "black" if hidden[i, j] or share[i, j] > 0.6 * top else "white"
-                ax.text(j, i, f"{share[i, j]:.1f}", ha="center", va="center", fontsize=6, color=shade)
+        for i, j in zip(*np.nonzero(~hidden), strict=True):
+            shade = "black" if share[i, j] > 0.6 * top else "white"
+            ax.text(j, i, f"{share[i, j]:.1f}", ha="center", va="center", fontsize=6, color=shade)
     best = max(rows, key=lambda r: (r["share_using"], r[key]), default=None)
     alt = (
         f"A heatmap of the share of each author country's papers that build on each {label} "
         f"({len(items)} rows: {', '.join(map(str, items))}; {len(countries)} author countries: "
-        f"{', '.join(countries)})."
+        f"{', '.join(countries)}); {int(hidden.sum())} of {hidden.size} cells have fewer than "
+        f"{rules.min_count} papers using and are hatched without a number."
     )
     if best:
         alt += (

@@ -63,6 +63,8 @@ TABLE_DESCRIPTIONS = {
     "under the counting mode summed over the selection (analyze.flows.adoption_by_country, pooled)",
     "flow_matrix.csv": "papers building on any model of each origin country, by author country "
     "(analyze.flows.flow_matrix, pooled)",
+    "flow_models.csv": "papers building on each of the most-used models over all papers of the selection, "
+    "with 95% Wilson intervals (analyze.flows.model_adoption, pooled)",
 }
 
 
@@ -208,6 +210,18 @@ def _version() -> str:
         return "(not installed)"
 
 
+def _flow_model_rows(data: ReportData) -> list[dict[str, Any]]:
+    """The per-model adoption table under the heatmap: all papers, then the pair's two countries
+    (``None`` where a country is not among the heatmap's author countries)."""
+    if not data.flows:
+        return []
+    by_country = {(r["model"], r["author_country"]): r for r in data.flows.adoption.to_pylist()}
+    return [
+        {**row, "countries": [by_country.get((row["model"], c)) for c in data.rules.pair]}
+        for row in data.flows.models.to_pylist()
+    ]
+
+
 def _chart_context(chart: Chart, svg: str, png: str) -> dict[str, Any]:
     return {
         "name": chart.name,
@@ -273,6 +287,7 @@ def write_report(data: ReportData, out_dir: str | Path, store_name: str = "") ->
     if data.flows:
         csv_tables["flow_adoption.csv"] = data.flows.adoption
         csv_tables["flow_matrix.csv"] = data.flows.matrix
+        csv_tables["flow_models.csv"] = data.flows.models
     conv = data.conventions
     for name, table in csv_tables.items():
         write_csv(table, out / name, {**conv, "table": TABLE_DESCRIPTIONS[name]})
@@ -312,6 +327,7 @@ def write_report(data: ReportData, out_dir: str | Path, store_name: str = "") ->
             country_totals=data.countries.slice(0, TOP_COUNTRIES).to_pylist(),
             institution_pairs=data.institution_pairs.to_pylist(),
             flows=[charts[n] for n in ("adoption", "flow_matrix") if n in charts],
+            flow_models=_flow_model_rows(data),
             evidence=evidence,
             sources=[{**s, "file": Path(s["location"]).name} for s in conv["sources"]],
             rule_items=_rule_items(conv),
