@@ -11,6 +11,7 @@ from collabatlas.sources import SourceBatch, read_source
 from collabatlas.sources.http import CachedFetcher
 from collabatlas.store import Store
 from collabatlas.store.load import load_batch
+from collabatlas.store.people import load_people
 
 Progress = Callable[[str, int, int], None]
 
@@ -35,8 +36,11 @@ def ingest_batches(
     rows = []
     with store.transaction() as conn:
         for batch in batches:
-            summary = load_batch(conn, batch)
-            rows.append((batch.location, f"{batch.venue} {batch.year}", summary.papers, summary.new_papers))
+            if batch.papers or not batch.profiles:
+                done = load_batch(conn, batch)
+                rows.append((batch.location, f"{batch.venue} {batch.year}", done.papers, done.new_papers))
+            if load_people(conn, batch) and not batch.papers:
+                rows.append((batch.location, "profiles", len(batch.profiles), len(batch.profiles)))
         resolved = resolve_pending(
             conn, registry, progress=(lambda d, t: progress("resolve", d, t)) if progress else None
         )
