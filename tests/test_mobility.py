@@ -151,7 +151,7 @@ def test_reloading_changes_nothing(loaded, batches, registry):
 
 
 def test_flows_origin_shares_and_bridges(loaded, registry):
-    result = mobility(loaded, MobilityRules(venue="ICLR", year=2025), registry)
+    result = mobility(loaded, MobilityRules(venues=("ICLR",), years=(2025,)), registry)
     assert flows(result) == {("CN", "US"): 2, ("CN", "CN"): 2, ("AR", "US"): 1, ("US", "CA"): 1}
     # Each person once (Li Wang has two papers, once as an alias); Kenji Tanaka lists no degree
     # before his doctorate, Omar Haddad's undergraduate institution places nowhere, Nadia Here
@@ -173,14 +173,17 @@ def test_flows_origin_shares_and_bridges(loaded, registry):
         "ci_high": pytest.approx(ca.wilson_interval(1, 2)[1]),
     }
     assert result["conventions"]["companies"] == "site" and result["conventions"]["stage"] == "undergrad"
+    # Graduate school of the Chinese undergraduates: Stanford, CMU (US); Tsinghua, Peking (CN).
+    graduate = {(r["origin"], r["graduate"]): r["authors"] for r in result["graduate_school"]}
+    assert (graduate[("CN", "US")], graduate[("CN", "CN")], graduate[("US", "CH")]) == (2, 2, 1)
 
 
 def test_the_papers_date_decides_the_destination(loaded, registry):
     # Jun Zhao was a PhD student at Tsinghua until 2024 and a postdoc at Stanford from 2025;
     # Chen Yu was at Microsoft Research Asia until 2025 and at Meta from 2026.
-    in_2024 = mobility(loaded, MobilityRules(year=2024), registry)
+    in_2024 = mobility(loaded, MobilityRules(years=(2024,)), registry)
     assert flows(in_2024) == {("CN", "CN"): 2}
-    in_2025 = mobility(loaded, MobilityRules(year=2025), registry)
+    in_2025 = mobility(loaded, MobilityRules(years=(2025,)), registry)
     assert in_2025["rows"][1] == {"origin": "CN", "destination": "US", "authors": 2}
     # Over both years each person counts once, at their latest paper.
     both = mobility(loaded, MobilityRules(), registry)
@@ -188,7 +191,7 @@ def test_the_papers_date_decides_the_destination(loaded, registry):
 
 
 def test_headquarters_puts_company_sites_at_home(loaded, registry):
-    result = mobility(loaded, MobilityRules(year=2025, companies="headquarters"), registry)
+    result = mobility(loaded, MobilityRules(years=(2025,), companies="headquarters"), registry)
     # Chen Yu's Microsoft Research Asia counts as Microsoft's home, the US.
     assert flows(result) == {("CN", "US"): 3, ("CN", "CN"): 1, ("AR", "US"): 1, ("US", "CA"): 1}
     assert (result["bridges"]["papers_ab"], result["bridges"]["bridged"]) == (1, 0)
@@ -196,12 +199,12 @@ def test_headquarters_puts_company_sites_at_home(loaded, registry):
 
 
 def test_other_stages_and_pairs(loaded, registry):
-    phd = mobility(loaded, MobilityRules(year=2025, stage="phd"), registry)
+    phd = mobility(loaded, MobilityRules(years=(2025,), stage="phd"), registry)
     assert flows(phd)[("CH", "CA")] == 1 and flows(phd)[("JP", "JP")] == 1
     assert phd["with_origin"] == 6  # Chen Yu has no doctorate; Omar Haddad and Nadia Here neither
-    masters = mobility(loaded, MobilityRules(year=2025, stage="masters"), registry)
+    masters = mobility(loaded, MobilityRules(years=(2025,), stage="masters"), registry)
     assert flows(masters) == {("US", "CN"): 1}
-    us_ca = mobility(loaded, MobilityRules.parse("US,CA", year=2025), registry)
+    us_ca = mobility(loaded, MobilityRules.parse("US,CA", years=(2025,)), registry)
     # Sparse Kernels: Li Wang at Google (US) with Sara Smith at Toronto, once an MIT student.
     assert (us_ca["bridges"]["papers_ab"], us_ca["bridges"]["bridged"]) == (1, 1)
     with pytest.raises(UsageError, match="--stage"):
@@ -226,8 +229,8 @@ def test_entry_years_may_be_missing():
 
 def test_profiles_file_with_a_paper_list_gives_the_same_answers(store, registry, loaded):
     ca.ingest(store, [str(PAPERLIST), f"profiles:{PROFILES}"], registry=registry)
-    from_file = mobility(store, MobilityRules(year=2025), registry)
-    from_server = mobility(loaded, MobilityRules(year=2025), registry)
+    from_file = mobility(store, MobilityRules(years=(2025,)), registry)
+    from_server = mobility(loaded, MobilityRules(years=(2025,)), registry)
     assert from_file == from_server
 
 
@@ -272,6 +275,7 @@ def test_cli_mobility_prints_counts_and_writes_the_json_shape(tmp_path, registry
     data = json.loads(out.read_text())
     assert set(data) == {
         "rows",
+        "graduate_school",
         "authors",
         "with_origin",
         "without_origin",

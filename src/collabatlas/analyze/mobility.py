@@ -25,6 +25,8 @@ from collabatlas.sources.profiles import EDUCATION, stage_table_version
 from collabatlas.store import Store
 
 STAGE_OPTIONS = {"undergrad": "undergraduate", "masters": "masters", "phd": "doctorate"}
+# The stages after each origin stage that count as graduate school.
+GRADUATE = {"undergraduate": ("masters", "doctorate"), "masters": ("doctorate",), "doctorate": ()}
 COMPANIES = {
     "site": "an institution counts in the country of the site the affiliation names "
     "(Microsoft Research Asia in CN)",
@@ -61,8 +63,8 @@ class Entry:
 class MobilityRules:
     """What ``mobility`` counts: the selection, the origin stage and how places are counted."""
 
-    venue: str | None = None
-    year: int | None = None
+    venues: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
     stage: str = "undergrad"
     pair: tuple[str, str] = ("US", "CN")
     china_scope: str = "prc"
@@ -87,8 +89,8 @@ class MobilityRules:
             pair=self.pair,
             china_scope=self.china_scope,
             accepted_only=self.accepted_only,
-            venues=(self.venue,) if self.venue else (),
-            years=(self.year,) if self.year is not None else (),
+            venues=self.venues,
+            years=self.years,
         )
 
 
@@ -97,12 +99,12 @@ def _where(rules: MobilityRules) -> tuple[str, list[object]]:
     params: list[object] = []
     if rules.accepted_only:
         clauses.append("p.accepted")
-    if rules.venue:
-        clauses.append("lower(p.venue) = lower(?)")
-        params.append(rules.venue)
-    if rules.year is not None:
-        clauses.append("p.year = ?")
-        params.append(rules.year)
+    if rules.venues:
+        clauses.append(f"lower(p.venue) IN ({', '.join('?' for _ in rules.venues)})")
+        params.extend(v.lower() for v in rules.venues)
+    if rules.years:
+        clauses.append(f"p.year IN ({', '.join('?' for _ in rules.years)})")
+        params.extend(rules.years)
     return " AND ".join(clauses), params
 
 
@@ -150,10 +152,10 @@ def _covering(history: list[Entry], year: int) -> Entry | None:
     return max(covering, key=lambda e: (e.start or 0, -e.index)) if covering else None
 
 
-def _origin(history: list[Entry], stage: str) -> str | None:
-    """The country of the earliest entry of ``stage`` with a known country."""
+def _origin(history: list[Entry], *stages: str) -> str | None:
+    """The country of the earliest entry of one of ``stages`` with a known country."""
     chosen = sorted(
-        (e for e in history if e.stage == stage and e.country),
+        (e for e in history if e.stage in stages and e.country),
         key=lambda e: (e.start is None, e.start or 0, -e.index),
     )
     return chosen[0].country if chosen else None
@@ -248,6 +250,7 @@ def mobility(
         latest[a.person] = a  # the latest selected paper wins
     stage = STAGE_OPTIONS[rules.stage]
     flows: Counter[tuple[str, str | None]] = Counter()
+    graduate: Counter[tuple[str, str | None]] = Counter()
     origins: Counter[str] = Counter()
     for person, authorship in latest.items():
         history = histories.get(person, [])
@@ -256,6 +259,7 @@ def mobility(
             continue
         origins[origin] += 1
         flows[(origin, _destination(authorship, history)[0])] += 1
+        graduate[(origin, _origin(history, *GRADUATE[stage]))] += 1
     known = sum(origins.values())
     papers_ab = _papers_ab(store, rules, authorships)
     bridged = _bridged(authorships, histories, papers_ab, rules.pair)
@@ -263,6 +267,10 @@ def mobility(
         "rows": [
             {"origin": o, "destination": d, "authors": n}
             for (o, d), n in sorted(flows.items(), key=lambda i: (-i[1], i[0][0], i[0][1] or "~"))
+        ],
+        "graduate_school": [
+            {"origin": o, "graduate": g, "authors": n}
+            for (o, g), n in sorted(graduate.items(), key=lambda i: (-i[1], i[0][0], i[0][1] or "~"))
         ],
         "authors": len(latest),
         "with_origin": known,
@@ -294,8 +302,8 @@ def conventions(rules: MobilityRules) -> dict[str, Any]:
     stage = STAGE_OPTIONS[rules.stage]
     return {
         "selection": {
-            "venue": rules.venue,
-            "year": rules.year,
+            "venues": list(rules.venues),
+            "years": list(rules.years),
             "status_filter": "accepted papers only (Reject/Withdraw excluded)"
             if rules.accepted_only
             else "all papers",
@@ -317,6 +325,8 @@ def conventions(rules: MobilityRules) -> dict[str, Any]:
         "china_scope": rules.china_scope,
         "china_scope_meaning": SCOPE_DESCRIPTIONS[rules.china_scope],
         "shares": "origin shares over the authors with an origin, 95% Wilson score intervals",
+        "graduate_school": "for the authors with an origin, the country of their earliest later "
+        "degree entry (" + (", ".join(GRADUATE[stage]) or "none after a doctorate") + "), null when none",
         "bridges": f"of the {rules.pair[0]}–{rules.pair[1]} papers (analyze's papers_ab"
         + (")" if rules.companies == "site" else ", companies at headquarters)")
         + ", those with an author in one country of the pair at the paper's date whose history "

@@ -90,8 +90,8 @@ def mobility_command(
     rules = MobilityRules.parse(
         pair,
         china_scope.lower(),
-        venue=venue,
-        year=year,
+        venues=(venue,) if venue else (),
+        years=(year,) if year is not None else (),
         stage=stage.lower(),
         companies=companies.lower(),
         accepted_only=not include_rejected,
