@@ -173,6 +173,15 @@ def test_flows_origin_shares_and_bridges(loaded, registry):
         "ci_high": pytest.approx(ca.wilson_interval(1, 2)[1]),
     }
     assert result["conventions"]["companies"] == "site" and result["conventions"]["stage"] == "undergrad"
+    # Destinations over everyone with one (Nadia Here has none): Li Wang, Jun Zhao, Ana Garcia
+    # in the US, 3 of 8.
+    assert result["with_destination"] == 8 and result["destinations"][0] | {} == {
+        "country": "US",
+        "authors": 3,
+        "share": 3 / 8,
+        "ci_low": pytest.approx(ca.wilson_interval(3, 8)[0]),
+        "ci_high": pytest.approx(ca.wilson_interval(3, 8)[1]),
+    }
     # Graduate school of the Chinese undergraduates: Stanford, CMU (US); Tsinghua, Peking (CN).
     graduate = {(r["origin"], r["graduate"]): r["authors"] for r in result["graduate_school"]}
     assert (graduate[("CN", "US")], graduate[("CN", "CN")], graduate[("US", "CH")]) == (2, 2, 1)
@@ -281,6 +290,8 @@ def test_cli_mobility_prints_counts_and_writes_the_json_shape(tmp_path, registry
         "without_origin",
         "authorships_without_profile",
         "origins",
+        "with_destination",
+        "destinations",
         "bridges",
         "conventions",
     }

@@ -252,13 +252,17 @@ def mobility(
     flows: Counter[tuple[str, str | None]] = Counter()
     graduate: Counter[tuple[str, str | None]] = Counter()
     origins: Counter[str] = Counter()
+    destinations: Counter[str] = Counter()
     for person, authorship in latest.items():
         history = histories.get(person, [])
+        destination = _destination(authorship, history)[0]
+        if destination:
+            destinations[destination] += 1
         origin = _origin(history, stage)
         if origin is None:
             continue
         origins[origin] += 1
-        flows[(origin, _destination(authorship, history)[0])] += 1
+        flows[(origin, destination)] += 1
         graduate[(origin, _origin(history, *GRADUATE[stage]))] += 1
     known = sum(origins.values())
     papers_ab = _papers_ab(store, rules, authorships)
@@ -277,6 +281,11 @@ def mobility(
         "without_origin": len(latest) - known,
         "authorships_without_profile": sum(1 for a in authorships if not a.person),
         "origins": [_share(c, n, known) for c, n in sorted(origins.items(), key=lambda i: (-i[1], i[0]))],
+        "with_destination": sum(destinations.values()),
+        "destinations": [
+            _share(c, n, sum(destinations.values()))
+            for c, n in sorted(destinations.items(), key=lambda i: (-i[1], i[0]))
+        ],
         "bridges": {
             "pair": list(rules.pair),
             "papers_ab": len(papers_ab),
@@ -324,7 +333,8 @@ def conventions(rules: MobilityRules) -> dict[str, Any]:
         "companies_meaning": COMPANIES[rules.companies],
         "china_scope": rules.china_scope,
         "china_scope_meaning": SCOPE_DESCRIPTIONS[rules.china_scope],
-        "shares": "origin shares over the authors with an origin, 95% Wilson score intervals",
+        "shares": "origin shares over the authors with an origin, destination shares over every "
+        "author with a destination (origin known or not); 95% Wilson score intervals",
         "graduate_school": "for the authors with an origin, the country of their earliest later "
         "degree entry (" + (", ".join(GRADUATE[stage]) or "none after a doctorate") + "), null when none",
         "bridges": f"of the {rules.pair[0]}–{rules.pair[1]} papers (analyze's papers_ab"
