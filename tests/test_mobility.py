@@ -297,3 +297,25 @@ def test_cli_mobility_prints_counts_and_writes_the_json_shape(tmp_path, registry
     }
     assert set(data["origins"][0]) == {"country", "authors", "share", "ci_low", "ci_high"}
     assert {"papers_ab", "bridged"} <= set(data["bridges"])
+
+
+def test_report_section_with_chart_table_and_macropolo(tmp_path, registry):
+    with ca.Store(tmp_path / "s.duckdb") as store:
+        ca.ingest(store, [str(PAPERLIST), f"profiles:{PROFILES}"], registry=registry)
+        files = ca.build_report(store, out_dir=tmp_path / "report")
+    page = files.index.read_text()
+    assert '<section id="mobility">' in page and 'href="#mobility"' in page
+    assert {"mobility.svg", "mobility.png"} <= set(files.figures)
+    assert {"mobility_flows.csv", "mobility_origins.csv"} <= set(files.tables)
+    assert "macropolo.org" in page and "headquarters" in page
+    assert "66.7% (4 of 6)" in page  # undergraduates from China, beside MacroPolo's 47.0%
+    assert "~Chen_Yu1" not in page and "Chen Yu" not in page.split('id="evidence"')[0]
+    flows_csv = (tmp_path / "report" / "mobility_flows.csv").read_text().splitlines()
+    assert flows_csv[0] == '"origin","destination","authors"' and len(flows_csv) == 5
+
+
+def test_report_without_profiles_has_no_mobility_section(tmp_path, registry):
+    with ca.Store(tmp_path / "s.duckdb") as store:
+        ca.ingest(store, [str(FIXTURES / "paperlists" / "quirks2020.json")], registry=registry)
+        files = ca.build_report(store, out_dir=tmp_path / "report")
+    assert 'id="mobility"' not in files.index.read_text() and "mobility.svg" not in files.figures

@@ -16,6 +16,7 @@ from collabatlas.analyze.pairs import pair_matrix, pair_rules
 from collabatlas.analyze.rules import UNASSIGNED
 from collabatlas.analyze.totals import country_totals
 from collabatlas.errors import UsageError
+from collabatlas.report.html.mobility import MobilitySection, mobility_section
 from collabatlas.report.html.tables import coverage, institution_pairs, resolution_methods
 from collabatlas.review.summary import review_summary
 from collabatlas.store import Store
@@ -36,6 +37,7 @@ class ReportData:
     resolution_methods: pa.Table
     review: dict[str, Any]
     flows: Flows | None
+    mobility: MobilitySection | None = None
 
 
 @dataclass(frozen=True)
@@ -169,4 +171,5 @@ def gather(store: Store, rules: CountingRules, *, institutions: int = 30) -> Rep
         resolution_methods=resolution_methods(store, rules),
         review=review_summary(store, rules),
         flows=pooled_flows(store, rules, countries),
+        mobility=mobility_section(store, rules),
     )

@@ -29,6 +29,7 @@ from collabatlas.report.html.figures import (
     share_heatmap,
     trend_chart,
 )
+from collabatlas.report.html.mobility import flow_chart
 from collabatlas.report.outputs import write_csv, write_json, write_text_atomic
 from collabatlas.resolve import resolver
 from collabatlas.store import Store
@@ -39,6 +40,7 @@ SECTIONS = (
     ("pairs", "Country pairs"),
     ("institutions", "Institutions"),
     ("flows", "Technology flow"),
+    ("mobility", "Researcher mobility"),
     ("evidence", "Evidence"),
     ("methods", "Methods"),
 )
@@ -48,6 +50,14 @@ EVIDENCE_SCHEMA = pa.schema(
      for c in ("venue", "year", "paper_id", "title", "authors", "countries", "affiliations", "url")]
 )  # fmt: skip
 RANKED_PAIRS = 30
+MOBILITY_SCHEMA = pa.schema([("origin", pa.string()), ("destination", pa.string()), ("authors", pa.int64())])
+ORIGINS_SCHEMA = pa.schema(
+    [
+        ("country", pa.string()),
+        ("authors", pa.int64()),
+        *((c, pa.float64()) for c in ("share", "ci_low", "ci_high")),
+    ]
+)
 TABLE_DESCRIPTIONS = {
     "headline.csv": "one row per venue-year: papers, papers with data, with A, with B, A–B papers, "
     "shares and 95% Wilson intervals (analyze.collaboration)",
@@ -62,6 +72,10 @@ TABLE_DESCRIPTIONS = {
     "under the counting mode summed over the selection (analyze.flows.adoption_by_country, pooled)",
     "flow_matrix.csv": "papers building on any model of each origin country, by author country "
     "(analyze.flows.flow_matrix, pooled)",
+    "mobility_flows.csv": "authors (each person once) by the country of their undergraduate degree and "
+    "of their affiliation at the paper's date, companies at their site (analyze.mobility)",
+    "mobility_origins.csv": "the share of each origin among the authors with one, 95% Wilson interval "
+    "(analyze.mobility)",
 }
 
 
@@ -207,6 +221,11 @@ def _version() -> str:
         return "(not installed)"
 
 
+def _absent(data: ReportData) -> set[str]:
+    """The optional sections the data has nothing for."""
+    return {name for name, present in (("flows", data.flows), ("mobility", data.mobility)) if not present}
+
+
 def _chart_context(chart: Chart, svg: str, png: str) -> dict[str, Any]:
     return {
         "name": chart.name,
@@ -245,6 +264,8 @@ def _charts(data: ReportData) -> list[Chart]:
                 data.rules,
             ),
         ]
+    if data.mobility:
+        charts.append(flow_chart(data.mobility.site))
     return charts
 
 
@@ -272,6 +293,12 @@ def write_report(data: ReportData, out_dir: str | Path, store_name: str = "") ->
     if data.flows:
         csv_tables["flow_adoption.csv"] = data.flows.adoption
         csv_tables["flow_matrix.csv"] = data.flows.matrix
+    if data.mobility:
+        csv_tables["mobility_flows.csv"] = pa.Table.from_pylist(
+            data.mobility.site["rows"], schema=MOBILITY_SCHEMA
+        )
+        origins = data.mobility.site["origins"]
+        csv_tables["mobility_origins.csv"] = pa.Table.from_pylist(origins, schema=ORIGINS_SCHEMA)
     conv = data.conventions
     for name, table in csv_tables.items():
         write_csv(table, out / name, {**conv, "table": TABLE_DESCRIPTIONS[name]})
@@ -297,7 +324,11 @@ def write_report(data: ReportData, out_dir: str | Path, store_name: str = "") ->
             b=b,
             rules=conv,
             min_count=data.rules.min_count,
-            sections=[s for s in SECTIONS if s[0] != "flows" or data.flows],
+            sections=[
+                s
+                for s in SECTIONS
+                if (s[0] != "flows" or data.flows) and (s[0] != "mobility" or data.mobility)
+            ],
             tables=[{"file": name} for name in csv_tables],
             sentence=headline_sentence(data.headline.to_pylist(), data.rules),
             headline=data.headline.to_pylist(),
@@ -306,6 +337,7 @@ def write_report(data: ReportData, out_dir: str | Path, store_name: str = "") ->
             country_totals=data.countries.slice(0, TOP_COUNTRIES).to_pylist(),
             institution_pairs=data.institution_pairs.to_pylist(),
             flows=[charts[n] for n in ("adoption", "flow_matrix") if n in charts],
+            mobility=data.mobility,
             evidence=evidence,
             sources=[{**s, "file": Path(s["location"]).name} for s in conv["sources"]],
             rule_items=_rule_items(conv),
