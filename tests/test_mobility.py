@@ -259,23 +259,10 @@ def test_cli_mobility_prints_counts_and_writes_the_json_shape(tmp_path, registry
     db = tmp_path / "s.duckdb"
     with ca.Store(db) as store:
         ca.ingest(store, [str(PAPERLIST), f"profiles:{PROFILES}"], registry=registry)
-    out = tmp_path / "m.json"
+    out, people = tmp_path / "m.json", tmp_path / "people.csv"
+    command = ["mobility", "--db", str(db), "--year", "2025", "--json", str(out), "--people", str(people)]
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "collabatlas",
-            "mobility",
-            "--db",
-            str(db),
-            "--year",
-            "2025",
-            "--json",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-m", "collabatlas", *command], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
     assert "9 authors (each person once): 6 with an origin, 3 without" in done.stdout
@@ -297,6 +284,9 @@ def test_cli_mobility_prints_counts_and_writes_the_json_shape(tmp_path, registry
     }
     assert set(data["origins"][0]) == {"country", "authors", "share", "ci_low", "ci_high"}
     assert {"papers_ab", "bridged"} <= set(data["bridges"])
+    # Names only in the drill-down the user asked for.
+    rows = people.read_text().splitlines()
+    assert len(rows) == 1 + 9 and any('"~Chen_Yu1","Chen Yu","CN","CN","US"' in r for r in rows)
 
 
 def test_report_section_with_chart_table_and_macropolo(tmp_path, registry):

@@ -236,12 +236,20 @@ def _papers_ab(store: Store, rules: MobilityRules, authorships: list[_Authorship
     return {paper for paper, found in countries.items() if set(rules.pair) <= found}
 
 
-def mobility(
-    store: Store, rules: MobilityRules | None = None, registry: Registry | None = None
-) -> dict[str, Any]:
-    """Origin → destination flows of the selected papers' authors (each person once), origin
-    shares with 95% Wilson intervals, and the bridged A–B papers, with the conventions."""
-    rules = rules or MobilityRules()
+@dataclass(frozen=True, slots=True)
+class _Person:
+    person: str
+    paper_id: str  # their latest selected paper
+    origin: str | None
+    destination: str | None
+    graduate: str | None
+
+
+def _people(
+    store: Store, rules: MobilityRules, registry: Registry | None
+) -> tuple[list[_Person], list[_Authorship], dict[str, list[Entry]]]:
+    """Each person of the selection once, at their latest selected paper, with the authorships
+    and histories behind them."""
     places = _Places(rules, registry or (load_registry() if rules.companies == "headquarters" else None))
     authorships = _authorships(store, rules, places)
     histories = _histories(store, (a.person for a in authorships if a.person), places)
@@ -249,21 +257,27 @@ def mobility(
     for a in sorted((a for a in authorships if a.person), key=lambda a: (a.year, a.paper_id)):
         latest[a.person] = a  # the latest selected paper wins
     stage = STAGE_OPTIONS[rules.stage]
-    flows: Counter[tuple[str, str | None]] = Counter()
-    graduate: Counter[tuple[str, str | None]] = Counter()
-    origins: Counter[str] = Counter()
-    destinations: Counter[str] = Counter()
-    for person, authorship in latest.items():
+    people = []
+    for person, authorship in sorted(latest.items()):
         history = histories.get(person, [])
-        destination = _destination(authorship, history)[0]
-        if destination:
-            destinations[destination] += 1
         origin = _origin(history, stage)
-        if origin is None:
-            continue
-        origins[origin] += 1
-        flows[(origin, destination)] += 1
-        graduate[(origin, _origin(history, *GRADUATE[stage]))] += 1
+        graduate = _origin(history, *GRADUATE[stage]) if origin else None
+        destination = _destination(authorship, history)[0]
+        people.append(_Person(person, authorship.paper_id, origin, destination, graduate))
+    return people, authorships, histories
+
+
+def mobility(
+    store: Store, rules: MobilityRules | None = None, registry: Registry | None = None
+) -> dict[str, Any]:
+    """Origin → destination flows of the selected papers' authors (each person once), origin
+    shares with 95% Wilson intervals, and the bridged A–B papers, with the conventions."""
+    rules = rules or MobilityRules()
+    people, authorships, histories = _people(store, rules, registry)
+    flows = Counter((p.origin, p.destination) for p in people if p.origin)
+    graduate = Counter((p.origin, p.graduate) for p in people if p.origin)
+    origins = Counter(p.origin for p in people if p.origin)
+    destinations = Counter(p.destination for p in people if p.destination)
     known = sum(origins.values())
     papers_ab = _papers_ab(store, rules, authorships)
     bridged = _bridged(authorships, histories, papers_ab, rules.pair)
@@ -276,9 +290,9 @@ def mobility(
             {"origin": o, "graduate": g, "authors": n}
             for (o, g), n in sorted(graduate.items(), key=lambda i: (-i[1], i[0][0], i[0][1] or "~"))
         ],
-        "authors": len(latest),
+        "authors": len(people),
         "with_origin": known,
-        "without_origin": len(latest) - known,
+        "without_origin": len(people) - known,
         "authorships_without_profile": sum(1 for a in authorships if not a.person),
         "origins": [_share(c, n, known) for c, n in sorted(origins.items(), key=lambda i: (-i[1], i[0]))],
         "with_destination": sum(destinations.values()),
@@ -343,3 +357,37 @@ def conventions(rules: MobilityRules) -> dict[str, Any]:
         "has an entry in the other that began before the paper's year (or, without years, a degree)",
         "source": "self-reported OpenReview profile histories, public fields only",
     }
+
+
+def mobility_people(
+    store: Store, rules: MobilityRules | None = None, registry: Registry | None = None
+) -> pa.Table:
+    """The people behind the flows, for a drill-down the user asks for: one row per person with
+    their profile id, their name and title as on their latest selected paper, origin and
+    destination (``mobility`` itself returns counts only)."""
+    rules = rules or MobilityRules()
+    people = _people(store, rules, registry)[0]
+    table = pa.table(
+        {
+            "person": [p.person for p in people],
+            "paper_id": [p.paper_id for p in people],
+            "origin": [p.origin for p in people],
+            "destination": [p.destination for p in people],
+            "graduate": [p.graduate for p in people],
+        },
+        schema=pa.schema(
+            [(c, pa.string()) for c in ("person", "paper_id", "origin", "destination", "graduate")]
+        ),
+    )
+    store.conn.register("mobility_people_rows", table)
+    try:
+        return store.query(
+            "SELECT m.person, min(a.author_name) AS name, m.origin, m.destination, m.graduate, "
+            "p.venue, p.year, p.title, m.paper_id "
+            "FROM mobility_people_rows m JOIN papers p USING (paper_id) "
+            "JOIN authorship_people ap ON ap.paper_id = m.paper_id AND ap.person = m.person "
+            "JOIN authorships a ON a.paper_id = ap.paper_id AND a.author_position = ap.author_position "
+            "GROUP BY ALL ORDER BY m.origin NULLS LAST, m.destination NULLS LAST, m.person"
+        )
+    finally:
+        store.conn.unregister("mobility_people_rows")

@@ -11,10 +11,10 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from collabatlas.analyze.mobility import MobilityRules, mobility
+from collabatlas.analyze.mobility import MobilityRules, mobility, mobility_people
 from collabatlas.cli.app import DEFAULT_DB_PATH, DbOption, PairOption, ScopeOption, app, console
 from collabatlas.cli.tables import pct, share_cell
-from collabatlas.report.outputs import write_json
+from collabatlas.report.outputs import write_csv, write_json
 from collabatlas.store import Store
 
 
@@ -84,6 +84,10 @@ def mobility_command(
     ] = "site",
     include_rejected: Annotated[bool, typer.Option(help="Count rejected and withdrawn papers too.")] = False,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
+    people: Annotated[
+        Path | None,
+        typer.Option("--people", help="Also write the people behind the flows, with names, as CSV."),
+    ] = None,
 ) -> None:
     """Where the authors of the selected papers studied (origin) against where they were at the
     paper's date (destination), from their OpenReview profile histories: counts only, no names."""
@@ -98,6 +102,7 @@ def mobility_command(
     )
     with Store(db, read_only=True) as store:
         result = mobility(store, rules)
+        drill_down = mobility_people(store, rules) if people else None
     console.print(
         Group(flow_table(result), origin_table(result), Text(summary(result)), footer(result["conventions"]))
     )
@@ -105,3 +110,6 @@ def mobility_command(
         sections = {k: v for k, v in result.items() if k != "conventions"}
         write_json(json_path, result["conventions"], **sections)
         console.print(f"JSON written to {json_path}")
+    if people and drill_down is not None:
+        write_csv(drill_down, people, result["conventions"])
+        console.print(f"{drill_down.num_rows:,} people written to {people}")
