@@ -26,6 +26,7 @@ from collabatlas.analyze import (
 )
 from collabatlas.analyze.flow_trends import adoption_trends
 from collabatlas.analyze.flows import flow_matrix, has_flows, model_adoption
+from collabatlas.analyze.mobility import MobilityRules, mobility, mobility_people
 from collabatlas.analyze.source_agreement import compare_source
 from collabatlas.errors import CollabAtlasError, FetchError, InputError, StoreError, UsageError
 from collabatlas.pipeline import IngestReport, ingest, resolve_affiliations
@@ -55,6 +56,7 @@ __all__ = [
     "FetchError",
     "IngestReport",
     "InputError",
+    "MobilityRules",
     "Resolution",
     "Store",
     "StoreError",
@@ -78,6 +80,8 @@ __all__ = [
     "ingest",
     "load_catalog",
     "load_registry",
+    "mobility",
+    "mobility_people",
     "model_adoption",
     "pair_matrix",
     "papers_behind",
