@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import collabatlas as ca
-from collabatlas.analyze.mobility import Entry, MobilityRules, mobility
+from collabatlas.analyze.mobility import Entry, MobilityRules, covering_entry, mobility, origin_country
 from collabatlas.errors import InputError, UsageError
 from collabatlas.pipeline import ingest_batches
 from collabatlas.sources.http import CachedFetcher
@@ -220,6 +220,47 @@ def test_other_stages_and_pairs(loaded, registry):
         MobilityRules(stage="postdoc")
     with pytest.raises(UsageError, match="--companies"):
         MobilityRules(companies="hq")
+
+
+years = st.one_of(st.none(), st.integers(2000, 2030))
+entries = st.lists(
+    st.builds(
+        Entry,
+        st.integers(0, 20),
+        st.sampled_from(STAGES),
+        years,
+        years,
+        st.one_of(st.none(), st.sampled_from(["US", "CN", "GB"])),
+    ),
+    max_size=6,
+)
+
+
+@given(entries, st.integers(2000, 2030))
+def test_the_destination_entry_covers_the_year_and_starts_last(history, year):
+    chosen = covering_entry(history, year)
+    candidates = [e for e in history if e.covers(year) and e.country]
+    assert (chosen is None) == (not candidates)
+    if chosen is not None:
+        assert chosen.covers(year) and chosen.country
+        assert all((e.start or 0) <= (chosen.start or 0) for e in candidates)
+
+
+@given(entries, st.sampled_from(["undergraduate", "masters", "doctorate"]))
+def test_the_origin_is_a_country_of_that_stage(history, stage):
+    origin = origin_country(history, stage)
+    assert origin is None or origin in {e.country for e in history if e.stage == stage}
+    assert (origin is None) == (not any(e.stage == stage and e.country for e in history))
+
+
+def test_counts_add_up(loaded, registry):
+    for rules in (MobilityRules(), MobilityRules(years=(2025,), companies="headquarters", stage="phd")):
+        result = mobility(loaded, rules, registry)
+        assert sum(r["authors"] for r in result["rows"]) == result["with_origin"]
+        assert sum(r["authors"] for r in result["origins"]) == result["with_origin"]
+        assert result["with_origin"] + result["without_origin"] == result["authors"]
+        assert sum(r["authors"] for r in result["destinations"]) == result["with_destination"]
+        assert result["bridges"]["bridged"] <= result["bridges"]["papers_ab"]
 
 
 def test_entry_years_may_be_missing():

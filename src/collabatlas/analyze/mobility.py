@@ -145,14 +145,14 @@ def _people_table(people: Iterable[str]) -> pa.Table:
     return pa.table({"person": sorted(set(people))}, schema=pa.schema([("person", pa.string())]))
 
 
-def _covering(history: list[Entry], year: int) -> Entry | None:
+def covering_entry(history: list[Entry], year: int) -> Entry | None:
     """The entry covering ``year`` with a known country, the latest-starting one (as the
     OpenReview reader picks the paper's affiliation)."""
     covering = [e for e in history if e.covers(year) and e.country]
     return max(covering, key=lambda e: (e.start or 0, -e.index)) if covering else None
 
 
-def _origin(history: list[Entry], *stages: str) -> str | None:
+def origin_country(history: list[Entry], *stages: str) -> str | None:
     """The country of the earliest entry of one of ``stages`` with a known country."""
     chosen = sorted(
         (e for e in history if e.stage in stages and e.country),
@@ -198,7 +198,7 @@ def _authorships(store: Store, rules: MobilityRules, places: _Places) -> list[_A
 def _destination(authorship: _Authorship, history: list[Entry]) -> tuple[str | None, Entry | None]:
     """Where the author was at the paper's date: the covering history entry, else the paper's own
     affiliation of the author."""
-    entry = _covering(history, authorship.year)
+    entry = covering_entry(history, authorship.year)
     return (entry.country, entry) if entry else (authorship.own_country, None)
 
 
@@ -260,8 +260,8 @@ def _people(
     people = []
     for person, authorship in sorted(latest.items()):
         history = histories.get(person, [])
-        origin = _origin(history, stage)
-        graduate = _origin(history, *GRADUATE[stage]) if origin else None
+        origin = origin_country(history, stage)
+        graduate = origin_country(history, *GRADUATE[stage]) if origin else None
         destination = _destination(authorship, history)[0]
         people.append(_Person(person, authorship.paper_id, origin, destination, graduate))
     return people, authorships, histories
