@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,7 +35,19 @@ def fixture_for(request: httpx.Request) -> Path | None:
     return None
 
 
+def profiles_search(ids: list[str]) -> dict[str, list[object]]:
+    """What ``POST /profiles/search {"ids": [...]}`` answers: the recorded profiles of those ids."""
+    found = []
+    for person in ids:
+        path = OPENREVIEW / f"profile_{person}.json"
+        if path.exists():
+            found.extend(json.loads(path.read_text())["profiles"])
+    return {"profiles": found}
+
+
 def recorded(request: httpx.Request) -> httpx.Response:
+    if request.url.host == "api2.openreview.net" and request.url.path == "/profiles/search":
+        return httpx.Response(200, json=profiles_search(json.loads(request.content)["ids"]))
     path = fixture_for(request)
     if path is None or not path.exists():
         return httpx.Response(404, json={"name": "NotFoundError"})

@@ -9,6 +9,7 @@ import pytest
 
 import collabatlas as ca
 from collabatlas.errors import FetchError, InputError
+from collabatlas.pipeline import ingest_batches
 from collabatlas.sources.openreview import affiliation, history_entry, read_openreview, track_from_id
 from tests.replay import OPENREVIEW, VENUE_ID, Replay, recorded
 from tests.test_store import counts
@@ -18,16 +19,30 @@ SPEC = f"openreview:{VENUE_ID}"
 
 def test_pages_and_profiles(tmp_path):
     replay = Replay(tmp_path)
-    batch = read_openreview(VENUE_ID, replay.fetcher, page_size=2)
+    batch = read_openreview(VENUE_ID, replay.fetcher, page_size=2, profile_batch=3)
     offsets = [r.url.params["offset"] for r in replay.requests if r.url.path == "/notes"]
     assert offsets == ["0", "2"]
     assert (batch.venue, batch.year, batch.records_read) == ("NeurIPS", 2024, 3)
     first = batch.papers[0]
     assert first.paper_id == "openreview:nOte1AbC" and first.openreview_id == "nOte1AbC"
     assert (first.status, first.track) == ("Oral", "main")
-    # Each author's profile is fetched once, although Wei Li has two papers.
-    profile_ids = [r.url.params["id"] for r in replay.requests if r.url.path == "/profiles"]
-    assert sorted(profile_ids) == ["~Ada_Lovelace1", "~Grace_Hopper1", "~Mei_Chen2", "~Wei_Li3"]
+    # Profiles in batches (POST /profiles/search, as openreview-py), each author once although
+    # Wei Li has two papers; none one by one.
+    searches = [r for r in replay.requests if r.url.path.startswith("/profiles")]
+    assert [(r.method, r.url.path) for r in searches] == [("POST", "/profiles/search")] * 2
+    assert [json.loads(r.content)["ids"] for r in searches] == [
+        ["~Ada_Lovelace1", "~Grace_Hopper1", "~Mei_Chen2"],
+        ["~Wei_Li3"],
+    ]
+    # Each author carries their profile id; the histories come with the batch.
+    assert [a.person for a in first.authors] == ["~Ada_Lovelace1", "~Wei_Li3"]
+    assert batch.papers[1].authors[1].person == ""  # known by e-mail only
+    assert {p.person: len(p.history) for p in batch.profiles} == {
+        "~Ada_Lovelace1": 2,
+        "~Grace_Hopper1": 0,
+        "~Mei_Chen2": 1,
+        "~Wei_Li3": 2,
+    }
 
 
 def test_affiliation_rules(tmp_path):
@@ -61,7 +76,7 @@ def test_429_is_honoured(tmp_path):
     limited = {"done": False}
 
     def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/profiles" and not limited["done"]:
+        if request.url.path == "/profiles/search" and not limited["done"]:
             limited["done"] = True
             return httpx.Response(429, headers={"Retry-After": "3"})
         return recorded(request)
@@ -73,19 +88,21 @@ def test_429_is_honoured(tmp_path):
 
 def test_timeout_mid_run_then_resume_from_the_cache(tmp_path, store, registry):
     def flaky(request: httpx.Request) -> httpx.Response:
-        if request.url.params.get("id") == "~Mei_Chen2":
+        if b"~Mei_Chen2" in request.content:
             raise httpx.ReadTimeout("timed out")
         return recorded(request)
 
     broken = Replay(tmp_path / "cache", flaky, max_retries=1)
     before = counts(store)
     with pytest.raises(FetchError, match="timed out after 2 attempts"):
-        ca.ingest(store, [SPEC], fetcher=broken.fetcher, registry=registry)
+        read = read_openreview(VENUE_ID, broken.fetcher, profile_batch=2)
+        ingest_batches(store, [read], registry=registry)
     assert counts(store) == before  # nothing stored half-way
     resumed = Replay(tmp_path / "cache")
-    ca.ingest(store, [SPEC], fetcher=resumed.fetcher, registry=registry)
-    # Only what the first run did not get: the profile that timed out and the ones after it.
-    assert [r.url.params.get("id") for r in resumed.requests] == ["~Mei_Chen2", "~Wei_Li3"]
+    batch = read_openreview(VENUE_ID, resumed.fetcher, profile_batch=2)
+    ingest_batches(store, [batch], registry=registry)
+    # Only what the first run did not get: the batch that timed out.
+    assert [json.loads(r.content)["ids"] for r in resumed.requests] == [["~Mei_Chen2", "~Wei_Li3"]]
     assert store.rows("SELECT count(*) FROM papers")[0][0] == 3
 
 

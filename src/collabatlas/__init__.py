@@ -29,6 +29,7 @@ from collabatlas.analyze import (
 from collabatlas.analyze.flow_trends import adoption_trends
 from collabatlas.analyze.flows import flow_matrix, has_flows, model_adoption
 from collabatlas.analyze.label_agreement import compare_labels
+from collabatlas.analyze.mobility import MobilityRules, mobility, mobility_people
 from collabatlas.analyze.reconcile import Published, reconcile
 from collabatlas.analyze.source_agreement import compare_source
 from collabatlas.errors import CollabAtlasError, FetchError, InputError, StoreError, UsageError
@@ -59,6 +60,7 @@ __all__ = [
     "FetchError",
     "IngestReport",
     "InputError",
+    "MobilityRules",
     "Published",
     "Resolution",
     "Store",
@@ -85,6 +87,8 @@ __all__ = [
     "ingest",
     "load_catalog",
     "load_registry",
+    "mobility",
+    "mobility_people",
     "model_adoption",
     "pair_matrix",
     "paper_credits",

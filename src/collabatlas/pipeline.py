@@ -11,6 +11,7 @@ from collabatlas.sources import SourceBatch, read_source
 from collabatlas.sources.http import CachedFetcher
 from collabatlas.store import Store
 from collabatlas.store.load import load_batch
+from collabatlas.store.people import load_people
 
 Progress = Callable[[str, int, int], None]
 
@@ -38,9 +39,14 @@ def ingest_batches(
     changed = []
     with store.transaction() as conn:
         for batch in batches:
-            summary = load_batch(conn, batch)
-            rows.append((batch.location, f"{batch.venue} {batch.year}", summary.papers, summary.new_papers))
-            changed.append(summary.changed_papers)
+            if batch.papers or not batch.profiles:
+                summary = load_batch(conn, batch)
+                venue_year = f"{batch.venue} {batch.year}"
+                rows.append((batch.location, venue_year, summary.papers, summary.new_papers))
+                changed.append(summary.changed_papers)
+            if load_people(conn, batch) and not batch.papers:
+                rows.append((batch.location, "profiles", len(batch.profiles), len(batch.profiles)))
+                changed.append(0)
         resolved = resolve_pending(
             conn, registry, progress=(lambda d, t: progress("resolve", d, t)) if progress else None
         )

@@ -8,6 +8,7 @@ import sys
 from collabatlas.cli import (
     commands,  # noqa: F401  (registers the commands)
     flows,  # noqa: F401  (registers detect and flows)
+    mobility,  # noqa: F401  (registers mobility)
     papers,  # noqa: F401  (registers papers)
     reconcile,  # noqa: F401  (registers reconcile)
     report,  # noqa: F401  (registers report)

@@ -52,8 +52,9 @@ def ingest(
         list[str],
         typer.Argument(
             help="Paper Copilot lists or conference-site JSON (paths, https URLs, names such as "
-            "nips2025), openreview:VENUE_ID (openreview:NeurIPS.cc/2025/Conference), or "
-            "openalex:SOURCE_ID:YEAR / openalex:neurips2025."
+            "nips2025), openreview:VENUE_ID (openreview:NeurIPS.cc/2025/Conference; log in with "
+            "$OPENREVIEW_USERNAME and $OPENREVIEW_PASSWORD), openalex:SOURCE_ID:YEAR / "
+            "openalex:neurips2025, or profiles:FILE.json (OpenReview profiles: the authors' histories)."
         ),
     ],
     db: DbOption = DEFAULT_DB_PATH,

@@ -17,6 +17,7 @@ from collabatlas.sources.jsonapi import Progress
 from collabatlas.sources.openalex import read_openalex
 from collabatlas.sources.openreview import read_openreview
 from collabatlas.sources.paperlists import parse_paperlists
+from collabatlas.sources.profiles import read_profiles
 from collabatlas.sources.records import PaperRecord, SourceBatch
 from collabatlas.sources.venues import canonical_venue, paperlists_url, venue_year_from_name
 
@@ -35,7 +36,8 @@ def read_source(
     progress: Progress | None = None,
 ) -> SourceBatch:
     """Read one source: a Paper Copilot list or a conference site's programme JSON (a path, an
-    https URL, or a name such as ``nips2025``), ``openreview:VENUE_ID`` or ``openalex:…``.
+    https URL, or a name such as ``nips2025``), ``openreview:VENUE_ID``, ``openalex:…``, or
+    ``profiles:FILE.json`` (OpenReview profiles: the authors' histories, no papers).
 
     A name that is not an existing file is fetched from Paper Copilot's public repository
     (cached on disk). Venue and year come from the file name or venue id unless given.
@@ -86,6 +88,12 @@ def _read(
         return read_openreview(
             venue_id, fetcher or CachedFetcher(), venue=venue, year=year, progress=progress
         )
+    if spec.startswith("profiles:"):
+        path = Path(spec.removeprefix("profiles:"))
+        try:
+            return read_profiles(path.read_bytes(), str(path))
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     if spec.startswith("openalex:"):
         return read_openalex(
             spec.removeprefix("openalex:"),

@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -64,21 +65,37 @@ class CachedFetcher:
 
     def get(self, url: str, params: Mapping[str, str | int] | None = None) -> bytes:
         """The body of a successful GET, from the cache when present (and not ``refresh``)."""
+        return self.cached(url, params, lambda: self._success(url, self.request("GET", url, params=params)))
+
+    def cached(self, url: str, params: Mapping[str, str | int] | None, produce: Callable[[], bytes]) -> bytes:
+        """The cached body for ``url`` and ``params``; else ``produce()``'s, written to the cache."""
         path = self.cache_path(url, params)
         if path.exists() and not self.refresh:
             return path.read_bytes()
-        body = self._get_with_retries(url, params)
+        body = produce()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".part")
         tmp.write_bytes(body)
         tmp.replace(path)
         return body
 
-    def _get_with_retries(self, url: str, params: Mapping[str, str | int] | None) -> bytes:
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """One uncached request, retried on time-outs, 5xx and 429 (honouring ``Retry-After``);
+        any other answer, a refusal included, is returned for the caller to judge."""
         last = ""
         for attempt in range(self.max_retries + 1):
             try:
-                response = self.client.get(url, params=dict(params or {}))
+                response = self.client.request(
+                    method, url, params=dict(params or {}), json=json, headers=dict(headers or {})
+                )
             except httpx.TimeoutException:
                 last = "timed out"
             except httpx.HTTPError as exc:
@@ -88,12 +105,9 @@ class CachedFetcher:
                     last = "HTTP 429 Too Many Requests"
                     self._wait(url, last, _retry_after(response, self.backoff * 2**attempt), attempt)
                     continue
-                if response.status_code in RETRY_STATUSES:
-                    last = f"HTTP {response.status_code}"
-                elif response.is_success:
-                    return response.content
-                else:
-                    raise FetchError(f"{url}: HTTP {response.status_code}")
+                if response.status_code not in RETRY_STATUSES:
+                    return response
+                last = f"HTTP {response.status_code}"
             if attempt < self.max_retries:
                 self._wait(url, last, self.backoff * 2**attempt, attempt)
         raise FetchError(f"{url}: {last} after {self.max_retries + 1} attempts")
@@ -104,6 +118,11 @@ class CachedFetcher:
             attempts = f"attempt {attempt + 2} of {self.max_retries + 1}"
             self.on_retry(f"{url}: {reason}; retrying in {seconds:.0f} s ({attempts})")
         self.sleep(seconds)
+    @staticmethod
+    def _success(url: str, response: httpx.Response) -> bytes:
+        if not response.is_success:
+            raise FetchError(f"{url}: HTTP {response.status_code}")
+        return response.content
 
 
 def _retry_after(response: httpx.Response, default: float) -> float:

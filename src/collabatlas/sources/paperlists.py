@@ -10,6 +10,7 @@ When ``aff`` does not have one entry per author, what the record allows ties the
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -50,7 +51,7 @@ def parse_paperlists(data: bytes, location: str, venue: str, year: int) -> Sourc
     ids = Counter(_source_id(r) for r in records)
     papers: dict[str, PaperRecord] = {}
     for record in records:
-        paper = _paper(record, venue, year, ids)
+        paper = _with_people(_paper(record, venue, year, ids), record)
         papers.setdefault(paper.paper_id, paper)
     return SourceBatch(
         location=location,
@@ -211,3 +212,18 @@ def _align(
 
 def _first(record: dict[str, Any], names: Sequence[str]) -> str:
     return next((v for v in (_text(record, n) for n in names) if v), "")
+
+
+def _with_people(paper: PaperRecord, record: dict[str, Any]) -> PaperRecord:
+    """The paper with each author's OpenReview id from ``authorids``, when the list has one per author."""
+    value = record.get("authorids")
+    ids = [i.strip() for i in value.split(";")] if isinstance(value, str) and value.strip() else []
+    if len(ids) == 2 * len(paper.authors):
+        ids = _undouble(ids)
+    if len(ids) != len(paper.authors):
+        return paper
+    authors = tuple(
+        dataclasses.replace(a, person=i if i.startswith("~") else "")
+        for a, i in zip(paper.authors, ids, strict=True)
+    )
+    return dataclasses.replace(paper, authors=authors)

@@ -42,6 +42,7 @@ class AuthorRecord:
     position: int
     name: str
     affiliations: tuple[AffiliationRecord, ...] = ()
+    person: str = ""  # the author's OpenReview profile id (~First_Last1), or ''
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,26 @@ class PaperRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryRecord:
+    """One entry of a public profile history: a position at an institution, from ``start`` to
+    ``end`` (years; None when the profile gives none)."""
+
+    position: str
+    affiliation: AffiliationRecord  # the institution as an affiliation string, domain and country
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRecord:
+    """A person's public profile: their id, the other ids that name them, and their history."""
+
+    person: str
+    aliases: tuple[str, ...] = ()
+    history: tuple[HistoryRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SourceBatch:
     """Every paper read from one source file or URL, with where it came from.
 
@@ -85,6 +106,7 @@ class SourceBatch:
     records_read: int
     sha256: str
     left_out: tuple[tuple[str, int], ...] = ()
+    profiles: tuple[ProfileRecord, ...] = ()  # the authors' public profiles, when the source has them
 
 
 def split_institutions(raw: str) -> list[str]:

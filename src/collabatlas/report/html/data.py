@@ -17,6 +17,7 @@ from collabatlas.analyze.rules import UNASSIGNED
 from collabatlas.analyze.stats import wilson_interval
 from collabatlas.analyze.totals import country_totals
 from collabatlas.errors import UsageError
+from collabatlas.report.html.mobility import MobilitySection, mobility_section
 from collabatlas.report.html.tables import coverage, institution_pairs, resolution_methods
 from collabatlas.review.summary import review_summary
 from collabatlas.store import Store
@@ -38,6 +39,7 @@ class ReportData:
     review: dict[str, Any]
     flows: Flows | None
     published: list[dict[str, Any]] = field(default_factory=list)  # reconcile results in the store
+    mobility: MobilitySection | None = None
 
 
 @dataclass(frozen=True)
@@ -171,4 +173,5 @@ def report_data(store: Store, rules: CountingRules, *, institutions: int = 30) -
         review=review_summary(store, rules),
         flows=pooled_flows(store, rules, countries, sum(headline.column("papers").to_pylist())),
         published=reconciliations(store),
+        mobility=mobility_section(store, rules),
     )

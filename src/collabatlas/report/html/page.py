@@ -29,6 +29,7 @@ from collabatlas.report.html.figures import (
     share_heatmap,
     trend_chart,
 )
+from collabatlas.report.html.mobility import flow_chart
 from collabatlas.report.outputs import write_csv, write_json, write_text_atomic
 from collabatlas.resolve.resolver import decision_order_text
 from collabatlas.store import Store
@@ -40,6 +41,7 @@ SECTIONS = (
     ("pairs", "Country pairs"),
     ("institutions", "Institutions"),
     ("flows", "Technology flow"),
+    ("mobility", "Researcher mobility"),
     ("evidence", "Evidence"),
     ("methods", "Methods"),
 )
@@ -49,6 +51,14 @@ EVIDENCE_SCHEMA = pa.schema(
      for c in ("venue", "year", "paper_id", "title", "authors", "countries", "affiliations", "url")]
 )  # fmt: skip
 RANKED_PAIRS = 30
+MOBILITY_SCHEMA = pa.schema([("origin", pa.string()), ("destination", pa.string()), ("authors", pa.int64())])
+ORIGINS_SCHEMA = pa.schema(
+    [
+        ("country", pa.string()),
+        ("authors", pa.int64()),
+        *((c, pa.float64()) for c in ("share", "ci_low", "ci_high")),
+    ]
+)
 TABLE_DESCRIPTIONS = {
     "headline.csv": "one row per venue-year: papers, papers with data, with A, with B, A–B papers, "
     "shares and 95% Wilson intervals (analyze.collaboration)",
@@ -65,6 +75,10 @@ TABLE_DESCRIPTIONS = {
     "(analyze.flows.flow_matrix, pooled)",
     "flow_models.csv": "papers building on each of the most-used models over all papers of the selection, "
     "with 95% Wilson intervals (analyze.flows.model_adoption, pooled)",
+    "mobility_flows.csv": "authors (each person once) by the country of their undergraduate degree and "
+    "of their affiliation at the paper's date, companies at their site (analyze.mobility)",
+    "mobility_origins.csv": "the share of each origin among the authors with one, 95% Wilson interval "
+    "(analyze.mobility)",
 }
 
 
@@ -260,6 +274,8 @@ def _charts(data: ReportData) -> list[Chart]:
                 data.rules,
             ),
         ]
+    if data.mobility:
+        charts.append(flow_chart(data.mobility.site))
     return charts
 
 
@@ -288,6 +304,12 @@ def write_report(data: ReportData, out_dir: str | Path, store_name: str = "") ->
         csv_tables["flow_adoption.csv"] = data.flows.adoption
         csv_tables["flow_matrix.csv"] = data.flows.matrix
         csv_tables["flow_models.csv"] = data.flows.models
+    if data.mobility:
+        csv_tables["mobility_flows.csv"] = pa.Table.from_pylist(
+            data.mobility.site["rows"], schema=MOBILITY_SCHEMA
+        )
+        origins = data.mobility.site["origins"]
+        csv_tables["mobility_origins.csv"] = pa.Table.from_pylist(origins, schema=ORIGINS_SCHEMA)
     conv = data.conventions
     for name, table in csv_tables.items():
         write_csv(table, out / name, {**conv, "table": TABLE_DESCRIPTIONS[name]})
@@ -316,7 +338,9 @@ def write_report(data: ReportData, out_dir: str | Path, store_name: str = "") ->
             sections=[
                 s
                 for s in SECTIONS
-                if (s[0] != "flows" or data.flows) and (s[0] != "published" or data.published)
+                if (s[0] != "flows" or data.flows)
+                and (s[0] != "published" or data.published)
+                and (s[0] != "mobility" or data.mobility)
             ],
             tables=[{"file": name} for name in csv_tables],
             sentence=headline_sentence(data.headline.to_pylist(), data.rules),
@@ -328,6 +352,7 @@ def write_report(data: ReportData, out_dir: str | Path, store_name: str = "") ->
             institution_pairs=data.institution_pairs.to_pylist(),
             flows=[charts[n] for n in ("adoption", "flow_matrix") if n in charts],
             flow_models=_flow_model_rows(data),
+            mobility=data.mobility,
             evidence=evidence,
             sources=[{**s, "file": Path(s["location"]).name} for s in conv["sources"]],
             rule_items=_rule_items(conv),
