@@ -18,9 +18,11 @@ from typing import Any
 import pyarrow as pa
 
 from collabatlas.analyze import CountingRules, papers_behind, wilson_interval
+from collabatlas.analyze.counted import headquarters
 from collabatlas.analyze.rules import CHINA_SCOPES, SCOPE_DESCRIPTIONS
 from collabatlas.errors import UsageError
 from collabatlas.resolve import Registry, load_registry
+from collabatlas.resolve.extra import store_registry
 from collabatlas.sources.profiles import EDUCATION, stage_table_version
 from collabatlas.store import Store
 
@@ -91,6 +93,7 @@ class MobilityRules:
             accepted_only=self.accepted_only,
             venues=self.venues,
             years=self.years,
+            companies=self.companies,
         )
 
 
@@ -109,15 +112,17 @@ def _where(rules: MobilityRules) -> tuple[str, list[object]]:
 
 
 class _Places:
-    """Country of a resolution under the China scope and the companies rule."""
+    """Country of a resolution under the China scope and the companies rule (``analyze``'s
+    :func:`~collabatlas.analyze.counted.headquarters` map: a company at its home country)."""
 
     def __init__(self, rules: MobilityRules, registry: Registry | None) -> None:
         self.folded = CHINA_SCOPES[rules.china_scope]
-        self.registry = registry if rules.companies == "headquarters" else None
+        wanted = registry is not None and rules.companies == "headquarters"
+        self.homes = headquarters(registry) if wanted and registry is not None else {}
 
     def country(self, country: str | None, institution_id: str | None) -> str | None:
-        if self.registry is not None and institution_id in self.registry.by_id:
-            country = self.registry.institutions[self.registry.by_id[institution_id]].country
+        if institution_id is not None:
+            country = self.homes.get(institution_id, country)
         if not country:
             return None
         return "CN" if country in self.folded else country
@@ -224,16 +229,9 @@ def _bridged(
     return len(bridged)
 
 
-def _papers_ab(store: Store, rules: MobilityRules, authorships: list[_Authorship]) -> set[str]:
-    """The A–B papers: ``analyze``'s (``papers_behind``) when companies count at their site;
-    under headquarters, the papers' own affiliations with each institution at its home country."""
-    if rules.companies == "site":
-        return set(papers_behind(store, rules.counting_rules()).column("paper_id").to_pylist())
-    countries: dict[str, set[str]] = defaultdict(set)
-    for a in authorships:
-        if a.own_country:
-            countries[a.paper_id].add(a.own_country)
-    return {paper for paper, found in countries.items() if set(rules.pair) <= found}
+def _papers_ab(store: Store, rules: MobilityRules) -> set[str]:
+    """The A–B papers, exactly ``analyze``'s (``papers_behind``) under the same companies rule."""
+    return set(papers_behind(store, rules.counting_rules()).column("paper_id").to_pylist())
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +248,9 @@ def _people(
 ) -> tuple[list[_Person], list[_Authorship], dict[str, list[Entry]]]:
     """Each person of the selection once, at their latest selected paper, with the authorships
     and histories behind them."""
-    places = _Places(rules, registry or (load_registry() if rules.companies == "headquarters" else None))
+    if rules.companies == "headquarters":
+        registry = registry or store_registry(store.conn, load_registry())
+    places = _Places(rules, registry)
     authorships = _authorships(store, rules, places)
     histories = _histories(store, (a.person for a in authorships if a.person), places)
     latest: dict[str, _Authorship] = {}
@@ -279,7 +279,7 @@ def mobility(
     origins = Counter(p.origin for p in people if p.origin)
     destinations = Counter(p.destination for p in people if p.destination)
     known = sum(origins.values())
-    papers_ab = _papers_ab(store, rules, authorships)
+    papers_ab = _papers_ab(store, rules)
     bridged = _bridged(authorships, histories, papers_ab, rules.pair)
     return {
         "rows": [

@@ -46,9 +46,10 @@ def read_source(
 
 
 def checked(batch: SourceBatch) -> SourceBatch:
-    """``batch`` if it holds papers and no NUL character in any text (else an InputError naming the
-    paper): an empty source would be listed as a source of every figure, and NUL is damaged text."""
-    if not batch.papers:
+    """``batch`` if it holds papers (or, for ``profiles:``, profiles) and no NUL character in any
+    text (else an InputError naming the paper): an empty source would be listed as a source of
+    every figure, and NUL is damaged text."""
+    if not batch.papers and not batch.profiles:
         raise InputError(f"{batch.location}: no papers to ingest", hint="check the source and its venue-year")
     for paper in batch.papers:
         for name, value in _texts(paper):
