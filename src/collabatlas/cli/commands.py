@@ -31,6 +31,7 @@ from collabatlas.cli.app import (
     progress_bar,
     rules_from_options,
 )
+from collabatlas.errors import UsageError
 from collabatlas.cli.tables import collaboration_table, country_table, pairs_table
 from collabatlas.pipeline import ingest as ingest_sources
 from collabatlas.pipeline import resolve_affiliations as resolve_store
@@ -48,13 +49,14 @@ app.add_typer(export_app, name="export")
 @app.command()
 def ingest(
     sources: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             help="Paper Copilot lists or conference-site JSON (paths, https URLs, names such as "
-            "nips2025), openreview:VENUE_ID (openreview:NeurIPS.cc/2025/Conference), or "
-            "openalex:SOURCE_ID:YEAR / openalex:neurips2025."
+            "nips2025), openreview:VENUE_ID (openreview:NeurIPS.cc/2025/Conference), "
+            "openalex:SOURCE_ID:YEAR / openalex:neurips2025, or papers as PDF or GROBID TEI files "
+            "(PATH.pdf, FILE.tei.xml, a directory of them, https URL.pdf)."
         ),
-    ],
+    ] = None,
     db: DbOption = DEFAULT_DB_PATH,
     venue: Annotated[str | None, typer.Option(help="Venue, when the file name does not say.")] = None,
     year: Annotated[int | None, typer.Option(help="Year, when the file name does not say.")] = None,
@@ -63,8 +65,28 @@ def ingest(
         str | None,
         typer.Option(help="E-mail sent to OpenAlex as the polite identity.", envvar="COLLABATLAS_MAILTO"),
     ] = None,
+    pdfs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pdfs",
+            help="PDF/TEI files or a directory to attach to papers already stored (matched by "
+            "OpenReview id or DOI in the file name or PDF metadata, else by title); repeatable.",
+        ),
+    ] = None,
+    affiliations_from: Annotated[
+        str | None,
+        typer.Option(
+            "--affiliations-from",
+            help="Whose affiliations count, for every paper from now on: best (printed in the PDF, "
+            "then TEI, OpenReview, conference site, paper list, OpenAlex), or only pdf, list or "
+            "openreview.",
+        ),
+    ] = None,
 ) -> None:
-    """Read paper lists into the store and resolve their affiliations (all or nothing)."""
+    """Read paper lists and papers' PDFs into the store and resolve their affiliations (all or
+    nothing; a PDF that cannot be read is named and skipped)."""
+    if not sources and not pdfs and affiliations_from is None:
+        raise UsageError("nothing to ingest", hint="give sources, --pdfs DIR or --affiliations-from")
     with Store(db) as store, progress_bar() as bar:
         tasks: dict[str, Any] = {}
 
@@ -77,13 +99,17 @@ def ingest(
 
         result = ingest_sources(
             store,
-            sources,
+            sources or [],
             venue=venue,
             year=year,
             fetcher=CachedFetcher(refresh=refresh),
             progress=report,
             mailto=mailto,
+            pdfs=pdfs or (),
+            affiliations_from=affiliations_from,
         )
+    for _, reason in result.failures:
+        err_console.print(f"Skipped: {reason}", soft_wrap=True, markup=False, highlight=False)
     for location, venue_year, papers, new in result.sources:
         console.print(f"{venue_year}: {papers} papers ({new} new) from {location}")
     console.print(f"{result.resolved} affiliation strings resolved")

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -49,6 +50,7 @@ _VENUE_PHRASES = (
 )
 
 Progress = Callable[[str, int, int], None]
+T = TypeVar("T", str, int)
 
 
 def is_paper_file(spec: str) -> bool:
@@ -110,13 +112,18 @@ def read_paper_files(
             progress("read", done, len(files))
     batch = SourceBatch(
         location=files[0] if len(files) == 1 else f"{len(files)} paper files",
-        venue=venue or (papers[0].venue if papers else UNKNOWN_VENUE),
-        year=year or (papers[0].year if papers else 0),
+        venue=venue or _common([p.venue for p in papers], "mixed") or UNKNOWN_VENUE,
+        year=year or _common([p.year for p in papers], 0) or 0,
         papers=tuple(papers),
         records_read=len(files),
         sha256=digest.hexdigest(),
     )
     return PaperFiles(batch, tuple(failures))
+
+
+def _common(values: list[T], mixed: T) -> T | None:
+    """The one value all records share, ``mixed`` when they differ, None when there are none."""
+    return (values[0] if len(set(values)) == 1 else mixed) if values else None
 
 
 def _read(spec: str, fetcher: CachedFetcher | None) -> bytes:
