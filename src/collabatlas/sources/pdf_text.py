@@ -24,6 +24,8 @@ SUPERSCRIPT_RISE = 0.2
 BLOCK_GAP = 1.2
 _HYPHEN_BREAK = re.compile(r"[\ufffe\u00ad]\s*\n\s*|(?<=[a-z])-\n(?=[a-z])")
 _MIN_TEXT_CHARS = 40
+# pdfium's text and character indices agree, so page 1 is read up to its abstract heading.
+_ABSTRACT = re.compile(r"(?:^|\n)\s*(?:abstract|a\s?b\s?s\s?t\s?r\s?a\s?c\s?t)\b[.:]?", re.IGNORECASE)
 
 PDF_HINT = "give a PDF with a text layer (scanned pages need OCR first)"
 
@@ -46,11 +48,7 @@ class Line:
     chars: tuple[Char, ...]
     size: float
     baseline: float
-
-    @property
-    def text(self) -> str:
-        """The line's text, a space for every wide gap."""
-        return "".join(c.text for c in self.chars)
+    text: str  # the characters' text, a tab at every wide gap
 
     @property
     def left(self) -> float:
@@ -107,9 +105,12 @@ def read_pdf_text(data: bytes, name: str, *, full_text: bool = True, front_chars
         for index in range(len(document) if full_text else 1):
             page = document[index]
             textpage = page.get_textpage()
-            pages.append(clean_page_text(textpage.get_text_range()))
+            raw_text = textpage.get_text_range()
+            pages.append(clean_page_text(raw_text))
             if index == 0:
-                lines = tuple(build_lines(page_chars(textpage, front_chars)))
+                abstract = _ABSTRACT.search(raw_text)
+                limit = min(front_chars, abstract.end() + 1) if abstract else front_chars
+                lines = tuple(build_lines(page_chars(textpage, limit)))
             textpage.close()
             page.close()
     except pdfium.PdfiumError as exc:
@@ -189,11 +190,11 @@ def _line(chars: list[Char]) -> Line:
             gap = char.left - kept[-1].right
             if gap > body * BLOCK_GAP:
                 kept.append(Char("\t", 0.0, kept[-1].right, char.left, baseline))
-            elif spaced or gap > body * 0.25:
+            elif not kept[-1].text.isspace() and (spaced or gap > body * 0.25):
                 kept.append(Char(" ", 0.0, kept[-1].right, char.left, baseline))
         kept.append(char)
         spaced = char.text.isspace()
-    return Line(tuple(kept), body, baseline)
+    return Line(tuple(kept), body, baseline, "".join(c.text for c in kept))
 
 
 def body_size(lines: list[Line] | tuple[Line, ...]) -> float:
