@@ -81,6 +81,7 @@ def base_sql(rules: CountingRules, view: str = "developer") -> tuple[str, list[o
             SELECT c.paper_id, c.venue, c.year, m.model_id, bool_or(m.role = 'uses') AS used
             FROM counted c
             JOIN technology_mentions m ON m.paper_id = c.paper_id
+                 AND (m.field IN ('title', 'abstract') OR {rules.text == "full"})
             JOIN technology_models t ON t.model_id = m.model_id
             GROUP BY ALL
         ),

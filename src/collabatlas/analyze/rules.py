@@ -59,8 +59,11 @@ class CountingRules:
     min_count: int = 10
     venues: tuple[str, ...] = field(default=())
     years: tuple[int, ...] = field(default=())
+    text: str = "abstract"  # technology flow reads mentions in: abstract (title + abstract) | full
 
     def __post_init__(self) -> None:
+        if self.text not in ("abstract", "full"):
+            raise UsageError(f"unknown --text {self.text!r}", hint="use abstract or full")
         if self.counting not in COUNTING_MODES:
             raise UsageError(
                 f"unknown --counting {self.counting!r}", hint="use whole, fractional or first-author"

@@ -39,6 +39,7 @@ class PaperView:
     override: dict[str, Any] | None
     has_a: bool
     has_b: bool
+    alignment: list[str] = field(default_factory=list)  # how PDF/TEI sources linked the authors
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,9 @@ def paper_view(store: Store, paper_id: str, rules: CountingRules | None = None) 
         "SELECT author_position, author_name FROM authorships WHERE paper_id = ? ORDER BY author_position",
         [paper_id],
     )
+    evidence = _link_evidence(store, paper_id)
+    for link in links:
+        link["evidence"] = evidence.get((link["author_position"], link["aff_key"]), "")
     authors = [
         Author(pos, name, [link for link in links if link["author_position"] == pos]) for pos, name in names
     ]
@@ -143,4 +147,28 @@ def paper_view(store: Store, paper_id: str, rules: CountingRules | None = None) 
         override=overrides[0] if overrides else None,
         has_a=a in scoped,
         has_b=b in scoped,
+        alignment=[
+            f"{source}: {reason}"
+            for source, reason in store.rows(
+                "SELECT a.source, a.reason FROM source_alignment a JOIN paper_sources s USING (source, source_key) "
+                "WHERE s.paper_id = ? ORDER BY a.source, a.source_key",
+                [paper_id],
+            )
+        ],
     )
+
+
+def _link_evidence(store: Store, paper_id: str) -> dict[tuple[int, str], str]:
+    """(author position, aff_key) → how a PDF or TEI linked them: source, rule, marker, line."""
+    rows = store.rows(
+        "SELECT f.author_position, f.aff_key, e.source, e.method, e.marker, e.line "
+        "FROM paper_sources s JOIN source_affiliation_links e USING (source, source_key) "
+        "JOIN source_affiliations f USING (source, source_key, author_position, aff_order) "
+        "WHERE s.paper_id = ? ORDER BY e.source",
+        [paper_id],
+    )
+    out: dict[tuple[int, str], str] = {}
+    for position, key, source, method, marker, line in rows:
+        mark = f" {marker}" if marker else ""
+        out.setdefault((position, key), f"{source} {method}{mark}: “{line}”")
+    return out
