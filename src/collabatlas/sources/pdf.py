@@ -22,7 +22,7 @@ from collabatlas.sources.identity import title_key
 from collabatlas.sources.pdf_front import FrontMatter, read_front_matter
 from collabatlas.sources.pdf_layout import load_layout
 from collabatlas.sources.pdf_sections import split_sections
-from collabatlas.sources.pdf_text import read_pdf_text
+from collabatlas.sources.pdf_text import page_lines, read_pdf_text
 from collabatlas.sources.records import (
     ALIGNED,
     UNALIGNED,
@@ -141,6 +141,8 @@ def read_pdf(
     """One PDF as a source record (raises InputError for a file that is not a readable PDF)."""
     text = read_pdf_text(data, location, full_text=full_text)
     front = read_front_matter(text.first_page_lines)
+    if not front.aligned and any(author.markers for author in front.authors):
+        front = read_front_matter(text.first_page_lines, page=page_lines(data, location))
     header = " ".join(ln.text for ln in text.first_page_lines[:6] if load_layout().header.search(ln.text.strip()))
     guessed_venue, guessed_year = guess_venue_year(
         f"{header} {text.metadata.get('Subject', '')}", text.metadata.get("CreationDate", "")

@@ -27,6 +27,8 @@ _EMAIL_BRACED = re.compile(r"[{(\[]([^})\]]+)[})\]]\s*@\s*([\w-]+(?:\.[\w-]+)+)"
 _EMAIL = re.compile(r"([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)")
 _AND = re.compile(r"(?:^|\s)(?:and|&)\s+", re.IGNORECASE)
 _TRIM = " ,;:.\t"
+_FOOTNOTE_CUT = re.compile(r"\.?\s*(?:correspondence|corresponding author|preprint|proceedings of)\b.*$", re.IGNORECASE)
+_NOT_AFFILIATION = re.compile(r"^\W*(?:equal contribution|work done|these authors|project lead)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +108,13 @@ class _Segment:
 Token = tuple[str, str]  # ('text', char) | ('mark', marker) | ('sep', '')
 
 
-def read_front_matter(lines: Sequence[Line], layout: Layout | None = None) -> FrontMatter:
-    """Title, authors, affiliations, e-mails and links from page 1's lines (top to the abstract)."""
+def read_front_matter(
+    lines: Sequence[Line], layout: Layout | None = None, *, page: Sequence[Line] = ()
+) -> FrontMatter:
+    """Title, authors, affiliations, e-mails and links from page 1's lines (top to the abstract).
+
+    ``page``: all of page 1's lines; when the names carry markers that no line under them
+    defines, the affiliations are looked for in page 1's footnotes (ICML style)."""
     layout = layout or load_layout()
     title_lines, rest = _title(lines, layout)
     title = " ".join(" ".join(line.text.split()) for line in title_lines)
@@ -116,15 +123,22 @@ def read_front_matter(lines: Sequence[Line], layout: Layout | None = None) -> Fr
     affiliation_segments: list[_Segment] = []
     emails: list[tuple[str, str]] = []
     open_name = False
+    previous_affiliation_row = -2
     for row, line in enumerate(rest):
-        for segment in _segments(line, row):
+        segments = _segments(line, row)
+        classified = [(s, _tokens(s, layout)) for s in segments]
+        institution_row = any(
+            "@" not in s.text and _is_affiliation(t, s.text, layout) for s, t in classified
+        )
+        for segment, tokens in classified:
             text = segment.text
             if "@" in text:
                 emails.extend(parse_emails(text))
                 continue
-            tokens = _tokens(segment, layout)
-            if _is_affiliation(tokens, text, layout):
+            address = previous_affiliation_row == row - 1 and _is_address(tokens, text)
+            if institution_row or address:
                 affiliation_segments.append(segment)
+                previous_affiliation_row = row
                 continue
             if text.lower().strip(_TRIM) in layout.not_names:
                 continue
@@ -144,6 +158,10 @@ def read_front_matter(lines: Sequence[Line], layout: Layout | None = None) -> Fr
                 name_rows.append([])
             name_rows[-1].append((segment, list(range(len(authors), len(authors) + len(found)))))
             authors.extend(found)
+    if page and any(a.markers for a in authors) and not any(
+        kind == "mark" for seg in affiliation_segments for kind, _ in _tokens(seg, layout)
+    ):
+        affiliation_segments = _footnotes(page, lines, layout) or affiliation_segments
     affiliations, links, reason = _link(authors, name_rows, affiliation_segments, layout)
     linked = {link.author for link in links}
     aligned = bool(authors) and all(i in linked for i in range(len(authors)))
@@ -243,6 +261,52 @@ def _is_affiliation(tokens: list[Token], text: str, layout: Layout) -> bool:
     return any(w in layout.institution_words for w in _words(text))
 
 
+def _footnotes(page: Sequence[Line], front: Sequence[Line], layout: Layout) -> list[_Segment]:
+    """Page 1's footnote lines from the first one that starts with a marker: smaller than the
+    body, below the front matter; 'Equal contribution' and 'Correspondence to' parts cut off."""
+    body = body_size(page)
+    seen = {line.text for line in front}
+    small = [line for line in page if line.size < body * 0.95 and line.text not in seen]
+    start = next((i for i, line in enumerate(small) if _starts_with_marker(line, layout)), None)
+    if start is None:
+        return []
+    out = []
+    for row, line in enumerate(small[start:], start=1000):
+        cut = _FOOTNOTE_CUT.search(line.text)
+        chars = line.chars[: cut.start()] if cut else line.chars
+        if chars:
+            out.append(_Segment(tuple(chars), line, row))
+        if cut and cut.group(0).lower().startswith("correspond"):
+            break
+    return [s for s in out if s.text]
+
+
+def _starts_with_marker(line: Line, layout: Layout) -> bool:
+    tokens = _tokens(_Segment(line.chars, line, 0), layout)
+    first = next((t for t in tokens if t[1].strip()), None)
+    return first is not None and first[0] == "mark"
+
+
+def _is_address(tokens: list[Token], text: str) -> bool:
+    """An unmarked line that reads as an address: a comma or a number, or a country's name."""
+    if any(kind == "mark" for kind, _ in tokens):
+        return False
+    return bool(re.search(r"[,\d]", text)) or _is_country(text)
+
+
+def _is_country(text: str) -> bool:
+    import pycountry
+
+    name = text.strip(_TRIM)
+    if name.upper() in ("USA", "UK", "PRC"):
+        return True
+    try:
+        pycountry.countries.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
 def _starts_with_text(tokens: list[Token]) -> bool:
     first = next((t for t in tokens if t[1].strip()), None)
     return first is not None and first[0] == "text"
@@ -313,7 +377,7 @@ def _affiliation_entries(
     out = []
     for marker, chars in entries:
         text = " ".join("".join(chars).split()).strip(_TRIM)
-        if text:
+        if text and not _NOT_AFFILIATION.match(text):
             out.append((marker, text))
     return out
 

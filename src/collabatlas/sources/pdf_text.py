@@ -122,6 +122,22 @@ def read_pdf_text(data: bytes, name: str, *, full_text: bool = True, front_chars
     return PdfText(metadata, tuple(pages), lines)
 
 
+def page_lines(data: bytes, name: str, index: int = 0) -> tuple[Line, ...]:
+    """Every line of one page (the slow path: every character's box)."""
+    document = open_document(data, name)
+    try:
+        page = document[index]
+        textpage = page.get_textpage()
+        lines = tuple(build_lines(page_chars(textpage, textpage.count_chars())))
+        textpage.close()
+        page.close()
+    except pdfium.PdfiumError as exc:
+        raise InputError(f"{name}: damaged or truncated PDF ({exc})", hint=PDF_HINT) from exc
+    finally:
+        document.close()
+    return lines
+
+
 def clean_page_text(text: str) -> str:
     """pdfium's page text with Unix newlines and words broken at line ends joined again."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
