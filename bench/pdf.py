@@ -77,7 +77,9 @@ def score(records: dict[str, PaperRecord], expected: dict[str, Any]) -> dict[str
 
 def read_all(directory: Path = PDFS) -> dict[str, PaperRecord]:
     """Every PDF in ``directory`` read (page 1 only), by file name."""
-    return {p.name: read_pdf(p.read_bytes(), p.name, full_text=False) for p in sorted(directory.glob("*.pdf"))}
+    return {
+        p.name: read_pdf(p.read_bytes(), p.name, full_text=False) for p in sorted(directory.glob("*.pdf"))
+    }
 
 
 def read_tei_files(directory: Path = PDFS) -> dict[str, PaperRecord]:

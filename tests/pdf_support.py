@@ -47,7 +47,9 @@ def write_pdf(path: Path, pages: Sequence[Sequence[Line]], title_size: float = 1
                 for left, runs in blocks:
                     x = left
                     for text, run_size, rise in runs:
-                        artist = fig.text(x, y + rise / PAGE_HEIGHT, text, fontsize=run_size, family="DejaVu Serif")
+                        artist = fig.text(
+                            x, y + rise / PAGE_HEIGHT, text, fontsize=run_size, family="DejaVu Serif"
+                        )
                         x += artist.get_window_extent(renderer=renderer).width / fig.bbox.width
                 y -= size * 1.5 / PAGE_HEIGHT
             pdf.savefig(fig)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from collabatlas.errors import UsageError
 from collabatlas.resolve.apply import resolve_pending
 from collabatlas.resolve.registry import Registry, load_registry
-from collabatlas.errors import UsageError
 from collabatlas.sources import SourceBatch, read_source
-from collabatlas.sources.pdf import is_paper_file, read_paper_files
 from collabatlas.sources.http import CachedFetcher
+from collabatlas.sources.pdf import is_paper_file, read_paper_files
 from collabatlas.store import Store
 from collabatlas.store.attach import attach_records
 from collabatlas.store.load import AFFILIATION_PREFERENCE, load_batch, set_affiliation_source
@@ -48,7 +48,9 @@ def ingest_batches(
             rows.append((batch.location, f"{batch.venue} {batch.year}", summary.papers, summary.new_papers))
         if attach is not None:
             matched, unmatched = attach_records(conn, attach.papers)
-            failures += [(p.source_id, f"{p.source_id}: no stored paper with its id, DOI or title") for p in unmatched]
+            failures += [
+                (p.source_id, f"{p.source_id}: no stored paper with its id, DOI or title") for p in unmatched
+            ]
             summary = load_batch(conn, replace(attach, papers=tuple(record for record, _ in matched)))
             rows.append((attach.location, "attached", summary.papers, summary.new_papers))
         if affiliations_from is not None:

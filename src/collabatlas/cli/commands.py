@@ -31,8 +31,8 @@ from collabatlas.cli.app import (
     progress_bar,
     rules_from_options,
 )
-from collabatlas.errors import UsageError
 from collabatlas.cli.tables import collaboration_table, country_table, pairs_table
+from collabatlas.errors import UsageError
 from collabatlas.pipeline import ingest as ingest_sources
 from collabatlas.pipeline import resolve_affiliations as resolve_store
 from collabatlas.report.authorships import export_authorships

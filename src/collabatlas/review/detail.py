@@ -150,7 +150,8 @@ def paper_view(store: Store, paper_id: str, rules: CountingRules | None = None) 
         alignment=[
             f"{source}: {reason}"
             for source, reason in store.rows(
-                "SELECT a.source, a.reason FROM source_alignment a JOIN paper_sources s USING (source, source_key) "
+                "SELECT a.source, a.reason FROM source_alignment a "
+                "JOIN paper_sources s USING (source, source_key) "
                 "WHERE s.paper_id = ? ORDER BY a.source, a.source_key",
                 [paper_id],
             )

@@ -73,9 +73,7 @@ def paper_files(specs: Sequence[str]) -> list[str]:
     for spec in specs:
         path = Path(spec)
         if path.is_dir():
-            out.extend(
-                str(p) for p in sorted(path.rglob("*")) if p.is_file() and is_paper_file(p.name)
-            )
+            out.extend(str(p) for p in sorted(path.rglob("*")) if p.is_file() and is_paper_file(p.name))
         else:
             out.append(spec)
     return out
@@ -143,11 +141,15 @@ def read_pdf(
     front = read_front_matter(text.first_page_lines)
     if not front.aligned and any(author.markers for author in front.authors):
         front = read_front_matter(text.first_page_lines, page=page_lines(data, location))
-    header = " ".join(ln.text for ln in text.first_page_lines[:6] if load_layout().header.search(ln.text.strip()))
+    header = " ".join(
+        ln.text for ln in text.first_page_lines[:6] if load_layout().header.search(ln.text.strip())
+    )
     guessed_venue, guessed_year = guess_venue_year(
         f"{header} {text.metadata.get('Subject', '')}", text.metadata.get("CreationDate", "")
     )
-    doi = _DOI.search(f"{text.metadata.get('Subject', '')} {text.metadata.get('Keywords', '')} {text.pages[0]}")
+    doi = _DOI.search(
+        f"{text.metadata.get('Subject', '')} {text.metadata.get('Keywords', '')} {text.pages[0]}"
+    )
     return paper_record(
         front,
         source=PDF_SOURCE,
@@ -185,12 +187,17 @@ def paper_record(
     for position, author in enumerate(front.authors):
         indices = list(dict.fromkeys(per_author.get(position, [])))
         domain = domains.get(position, "") if len(indices) == 1 else ""
-        affiliations = tuple(AffiliationRecord(front.affiliations[i].text, domain) for i in indices)
+        affiliations = tuple(
+            AffiliationRecord(front.affiliations[i].text, domain, front.affiliations[i].country)
+            for i in indices
+        )
         authors.append(AuthorRecord(position, author.name, affiliations))
         for order, index in enumerate(indices):
             link = next(lk for lk in front.links if lk.author == position and lk.affiliation == index)
             evidence.append(LinkEvidence(position, order, link.method, link.marker, link.line))
-    paper_level = () if front.aligned else tuple(AffiliationRecord(a.text) for a in front.affiliations)
+    paper_level = (
+        () if front.aligned else tuple(AffiliationRecord(a.text, "", a.country) for a in front.affiliations)
+    )
     if not abstract:
         abstract = " ".join(p.text for p in texts if p.section == "abstract")
     return PaperRecord(

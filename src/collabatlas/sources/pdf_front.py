@@ -27,8 +27,12 @@ _EMAIL_BRACED = re.compile(r"[{(\[]([^})\]]+)[})\]]\s*@\s*([\w-]+(?:\.[\w-]+)+)"
 _EMAIL = re.compile(r"([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)")
 _AND = re.compile(r"(?:^|\s)(?:and|&)\s+", re.IGNORECASE)
 _TRIM = " ,;:.\t"
-_FOOTNOTE_CUT = re.compile(r"\.?\s*(?:correspondence|corresponding author|preprint|proceedings of)\b.*$", re.IGNORECASE)
-_NOT_AFFILIATION = re.compile(r"^\W*(?:equal contribution|work done|these authors|project lead)", re.IGNORECASE)
+_FOOTNOTE_CUT = re.compile(
+    r"\.?\s*(?:correspondence|corresponding author|preprint|proceedings of)\b.*$", re.IGNORECASE
+)
+_NOT_AFFILIATION = re.compile(
+    r"^\W*(?:equal contribution|work done|these authors|project lead)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,7 @@ class PrintedAffiliation:
     row: int
     left: float
     right: float
+    country: str = ""  # ISO code the source itself gives (GROBID's address), '' from a PDF
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +132,7 @@ def read_front_matter(
     for row, line in enumerate(rest):
         segments = _segments(line, row)
         classified = [(s, _tokens(s, layout)) for s in segments]
-        institution_row = any(
-            "@" not in s.text and _is_affiliation(t, s.text, layout) for s, t in classified
-        )
+        institution_row = any("@" not in s.text and _is_affiliation(t, s.text, layout) for s, t in classified)
         for segment, tokens in classified:
             text = segment.text
             if "@" in text:
@@ -158,8 +161,10 @@ def read_front_matter(
                 name_rows.append([])
             name_rows[-1].append((segment, list(range(len(authors), len(authors) + len(found)))))
             authors.extend(found)
-    if page and any(a.markers for a in authors) and not any(
-        kind == "mark" for seg in affiliation_segments for kind, _ in _tokens(seg, layout)
+    if (
+        page
+        and any(a.markers for a in authors)
+        and not any(kind == "mark" for seg in affiliation_segments for kind, _ in _tokens(seg, layout))
     ):
         affiliation_segments = _footnotes(page, lines, layout) or affiliation_segments
     affiliations, links, reason = _link(authors, name_rows, affiliation_segments, layout)
@@ -183,9 +188,7 @@ def _title(lines: Sequence[Line], layout: Layout) -> tuple[list[Line], list[Line
         (i for i, line in enumerate(lines) if line.text.strip().lower() in layout.front_stop),
         len(lines),
     )
-    top = [
-        (i, line) for i, line in enumerate(lines[:stop]) if not layout.header.search(line.text.strip())
-    ]
+    top = [(i, line) for i, line in enumerate(lines[:stop]) if not layout.header.search(line.text.strip())]
     if not top:
         return [], []
     body = body_size(lines)
@@ -204,7 +207,8 @@ def _title(lines: Sequence[Line], layout: Layout) -> tuple[list[Line], list[Line
 
 def _segments(line: Line, row: int) -> list[_Segment]:
     """The line split at its wide gaps (tabs)."""
-    out, current = [], []
+    out: list[_Segment] = []
+    current: list[Char] = []
     for char in line.chars:
         if char.text == "\t":
             if current:
@@ -406,9 +410,7 @@ def _link(
     return affiliations, [], f"{len(affiliations)} affiliations without markers under a list of names"
 
 
-def _join_continuations(
-    entries: list[tuple[_Segment, str, str]], layout: Layout
-) -> list[PrintedAffiliation]:
+def _join_continuations(entries: list[tuple[_Segment, str, str]], layout: Layout) -> list[PrintedAffiliation]:
     """Entries as affiliations: an unmarked line without an institution word (an address) continues
     the one before; a department line is joined to the institution on the next line."""
     out: list[PrintedAffiliation] = []
@@ -525,7 +527,9 @@ def parse_emails(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for match in _EMAIL_BRACED.finditer(text):
         domain = match.group(2).lower().strip(".")
-        out.extend((local.strip().lower(), domain) for local in re.split(r"[,;|\s]+", match.group(1)) if local)
+        out.extend(
+            (local.strip().lower(), domain) for local in re.split(r"[,;|\s]+", match.group(1)) if local
+        )
     text = _EMAIL_BRACED.sub(" ", text)
     out.extend((m.group(1).lower(), m.group(2).lower().strip(".")) for m in _EMAIL.finditer(text))
     return out

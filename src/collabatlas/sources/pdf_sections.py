@@ -30,27 +30,27 @@ def split_sections(pages: Sequence[str], layout: Layout | None = None) -> tuple[
     layout = layout or load_layout()
     state = _State()
     pieces: list[TextPiece] = []
-    offset = 0
     for page_number, text in enumerate(pages, start=1):
         buffer: list[str] = []
-
-        def flush() -> None:
-            nonlocal offset
-            body = "\n".join(buffer).strip("\n")
-            if body.strip():
-                pieces.append(TextPiece(len(pieces), state.section, state.heading, page_number, offset, body))
-                offset += len(body) + 1
-            buffer.clear()
-
         for line in text.split("\n"):
             found = state.heading_of(line.strip(), layout)
             if found is None:
                 buffer.append(line)
                 continue
-            flush()
+            _add_piece(pieces, state, page_number, buffer)
+            buffer = []
             state.section, state.heading = found
-        flush()
+        _add_piece(pieces, state, page_number, buffer)
     return tuple(pieces)
+
+
+def _add_piece(pieces: list[TextPiece], state: _State, page: int, lines: list[str]) -> None:
+    """Add the lines read since the last heading or page break as a piece, if they hold text."""
+    body = "\n".join(lines).strip("\n")
+    if not body.strip():
+        return
+    start = pieces[-1].start + len(pieces[-1].text) + 1 if pieces else 0
+    pieces.append(TextPiece(len(pieces), state.section, state.heading, page, start, body))
 
 
 class _State:
@@ -89,10 +89,10 @@ class _State:
             self.number = top
             return self._enter(known or self._unnamed(), name)
         letter = ord(number[0]) - ord("A") + 1
-        if self.section in ("references", "appendix") and "." not in number and _looks_like_heading(name):
-            if letter == self.letter + 1:
-                self.letter = letter
-                return self._enter("appendix", name)
+        in_back = self.section in ("references", "appendix") and "." not in number
+        if in_back and _looks_like_heading(name) and letter == self.letter + 1:
+            self.letter = letter
+            return self._enter("appendix", name)
         return None
 
     def _enter(self, section: str, heading: str) -> tuple[str, str]:

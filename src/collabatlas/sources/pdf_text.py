@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
 
@@ -213,7 +214,7 @@ def _line(chars: list[Char]) -> Line:
     return Line(tuple(kept), body, baseline, "".join(c.text for c in kept))
 
 
-def body_size(lines: list[Line] | tuple[Line, ...]) -> float:
+def body_size(lines: Sequence[Line]) -> float:
     """The most common line size weighted by characters: the body text's font size."""
     weights: dict[float, int] = {}
     for line in lines:

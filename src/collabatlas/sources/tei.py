@@ -76,7 +76,9 @@ def _front(analytic: ET.Element, title: str) -> FrontMatter:
             if not text or text.lower() in sections:
                 continue  # GROBID's spurious affiliation "Introduction"
             key = aff.get("key") or text
-            affiliations.setdefault(key, PrintedAffiliation(text, key, text, 0, 0.0, 0.0))
+            country = aff.find("t:address/t:country", _NS)
+            code = (country.get("key") or "").upper() if country is not None else ""
+            affiliations.setdefault(key, PrintedAffiliation(text, key, text, 0, 0.0, 0.0, code))
             own.append(key)
         if person is None:
             continue
@@ -91,12 +93,26 @@ def _front(analytic: ET.Element, title: str) -> FrontMatter:
     printed = list(affiliations.values())
     linked = {link.author for link in links}
     if authors and all(i in linked for i in range(len(authors))):
-        return FrontMatter(title, tuple(authors), tuple(printed), tuple(emails), tuple(links), True,
-                           "tei: GROBID linked every author")
+        return FrontMatter(
+            title,
+            tuple(authors),
+            tuple(printed),
+            tuple(emails),
+            tuple(links),
+            True,
+            "tei: GROBID linked every author",
+        )
     if len(printed) == 1:
         single = tuple(Link(i, 0, "single", "", printed[0].line) for i in range(len(authors)))
-        return FrontMatter(title, tuple(authors), tuple(printed), tuple(emails), single, True,
-                           "single: one affiliation for every author")
+        return FrontMatter(
+            title,
+            tuple(authors),
+            tuple(printed),
+            tuple(emails),
+            single,
+            True,
+            "single: one affiliation for every author",
+        )
     reason = f"tei: GROBID linked {len(linked)} of {len(authors)} authors"
     return FrontMatter(title, tuple(authors), tuple(printed), tuple(emails), (), False, reason)
 

@@ -196,8 +196,8 @@ def _write_evidence(conn: duckdb.DuckDBPyConnection) -> None:
 
 def affiliation_order(conn: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
     """The sources whose affiliations count, most trusted first (the store's setting)."""
-    row = conn.execute("SELECT value FROM store_settings WHERE key = 'affiliations_from'").fetchone()
-    return AFFILIATION_PREFERENCE[row[0] if row else "best"]
+    rows = conn.execute("SELECT value FROM store_settings WHERE key = 'affiliations_from'").fetchall()
+    return AFFILIATION_PREFERENCE[rows[0][0] if rows else "best"]
 
 
 def _merge_sources(conn: duckdb.DuckDBPyConnection) -> pa.Table:
@@ -298,7 +298,7 @@ def set_affiliation_source(conn: duckdb.DuckDBPyConnection, choice: str) -> int:
             _rebuild_papers(conn)
         finally:
             conn.unregister("merge_src")
-        (papers,) = conn.execute("SELECT count(*) FROM merge_map").fetchone() or (0,)
+        ((papers,),) = conn.execute("SELECT count(*) FROM merge_map").fetchall()
     finally:
         conn.unregister("merge_map")
     return int(papers)
