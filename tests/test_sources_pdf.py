@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pdf_support import sup, txt, write_encrypted_pdf, write_pdf, write_scanned_pdf
 
 import collabatlas as ca
 from collabatlas.errors import InputError
@@ -19,6 +18,7 @@ from collabatlas.sources.pdf_text import Line, read_pdf_text
 from collabatlas.sources.records import UNALIGNED, PaperRecord
 from collabatlas.sources.tei import read_tei
 from collabatlas.store.load import set_affiliation_source
+from tests.pdf_support import sup, txt, write_encrypted_pdf, write_pdf, write_scanned_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 BODY = ["We fine-tune BERT on our data, and this line is as long as a line of the body."] * 6
@@ -384,3 +384,18 @@ def test_attach_pdfs_by_title_and_choose_whose_affiliations_count(
 def test_unknown_affiliation_choice_is_a_usage_error(store: ca.Store, registry) -> None:
     with pytest.raises(ca.UsageError, match="affiliations-from"):
         ca.ingest(store, [], affiliations_from="twitter", registry=registry)
+
+
+def test_review_paper_page_shows_the_linking_evidence(tmp_path: Path, registry, marked: Path) -> None:
+    from collabatlas.review.web import ReviewConfig, create_app
+    from tests.review_support import Client
+
+    db = tmp_path / "review.duckdb"
+    with ca.Store(db) as store:
+        ca.ingest(store, [str(marked)], venue="ICML", year=2024, registry=registry)
+        (paper_id,) = store.rows("SELECT paper_id FROM papers")[0]
+        config = ReviewConfig(reviewer="ann", mirror=tmp_path / "c.csv", registry=lambda: registry)
+        page = Client(create_app(store, config)).get("/paper", params={"id": paper_id})
+    assert page.status_code == 200
+    assert "Linking: pdf: marker: affiliations linked by the marks after each name" in page.text
+    assert "pdf marker 1: “1Tsinghua University" in page.text
