@@ -23,7 +23,7 @@ SUPERSCRIPT_SIZE = 0.85
 SUPERSCRIPT_RISE = 0.2
 # A horizontal gap wider than this many body-size units separates two blocks of one line.
 BLOCK_GAP = 1.2
-_HYPHEN_BREAK = re.compile(r"[\ufffe\u00ad]\s*\n\s*|(?<=[a-z])-\n(?=[a-z])")
+_HYPHEN_BREAK = re.compile(r"[\ufffe\u00ad]\s*\n?\s*")  # pdfium marks a word broken at a line end
 _MIN_TEXT_CHARS = 40
 # pdfium's text and character indices agree, so page 1 is read up to its abstract heading.
 _ABSTRACT = re.compile(r"(?:^|\n)\s*(?:abstract|a\s?b\s?s\s?t\s?r\s?a\s?c\s?t)\b[.:]?", re.IGNORECASE)
