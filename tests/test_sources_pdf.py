@@ -399,3 +399,34 @@ def test_review_paper_page_shows_the_linking_evidence(tmp_path: Path, registry, 
     assert page.status_code == 200
     assert "Linking: pdf: marker: affiliations linked by the marks after each name" in page.text
     assert "pdf marker 1: “1Tsinghua University" in page.text
+
+
+def test_groups_of_names_each_with_its_affiliation(tmp_path: Path) -> None:
+    path = write_pdf(
+        tmp_path / "groups.pdf",
+        [
+            [
+                "Learning Things From Other Things",
+                "Ann Lee, Bo Chen & Cy Diaz",
+                "Department of Computer Science",
+                "Stanford University",
+                "Stanford, CA 94305, USA",
+                "{ann,bo,cy}@stanford.edu",
+                "Di Fox & Ed Gu",
+                "Google DeepMind",
+                "Abstract—We fine-tune BERT on things, and this sentence keeps going for a while.",
+                *BODY,
+            ]
+        ],
+    )
+    record = read_pdf(path.read_bytes(), path.name)
+    stanford = "Department of Computer Science, Stanford University, Stanford, CA 94305, USA"
+    assert _affiliations(record) == [
+        ("Ann Lee", [stanford]),
+        ("Bo Chen", [stanford]),
+        ("Cy Diaz", [stanford]),
+        ("Di Fox", ["Google DeepMind"]),
+        ("Ed Gu", ["Google DeepMind"]),
+    ]
+    assert record.authors[0].affiliations[0].domain == "stanford.edu"
+    assert {e.method for e in record.link_evidence} == {"group"}

@@ -7,7 +7,9 @@ Authors are linked to affiliations, in this order of rules:
    belongs to every author carrying that marker; authors without any defined marker get the
    affiliations printed without one (``unmarked``), if there are such;
 2. ``block``: no markers, names side by side with an affiliation block under each name;
-3. ``single``: no markers and one affiliation: it is every author's.
+3. ``single``: no markers and one affiliation: it is every author's;
+4. ``group``: lists of names, each with one affiliation printed under it ("A, B & C / Univ X /
+   D & E / Univ Y"): each list's.
 
 Anything else (several unmarked affiliations under a list of names, an author no rule reaches) is
 not guessed: the paper's affiliations are kept at paper level and the reason is given.
@@ -27,6 +29,7 @@ _EMAIL_BRACED = re.compile(r"[{(\[]([^})\]]+)[})\]]\s*@\s*([\w-]+(?:\.[\w-]+)+)"
 _EMAIL = re.compile(r"([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)")
 _AND = re.compile(r"(?:^|\s)(?:and|&)\s+", re.IGNORECASE)
 _TRIM = " ,;:.\t"
+_FRONT_STOP = re.compile(r"^(?:abstract\b|a b s t r a c t\b|(?:1\.?|i\.)\s+introduction$|keywords\b)")
 _FOOTNOTE_CUT = re.compile(
     r"\.?\s*(?:correspondence|corresponding author|preprint|proceedings of)\b.*$", re.IGNORECASE
 )
@@ -148,7 +151,7 @@ def read_front_matter(
             found = _names(tokens, segment)
             if not found:
                 continue
-            if open_name and authors and authors[-1].row != row and _starts_with_text(tokens):
+            if open_name and authors and authors[-1].row == row - 1 and _starts_with_text(tokens):
                 first = found.pop(0)  # "… Wenbin Ge, Yu" / "Han, Fei Huang": one name over two lines
                 last = authors[-1]
                 authors[-1] = PrintedAuthor(
@@ -181,13 +184,21 @@ def read_front_matter(
     )
 
 
+def _ends_front(text: str, layout: Layout) -> bool:
+    """The abstract or introduction heading ('Abstract', 'Abstract—We …', '1 Introduction'), or a
+    line of prose (most of its words in lower case): the front matter is over."""
+    folded = " ".join(text.lower().split())
+    if folded in layout.front_stop or _FRONT_STOP.match(folded):
+        return True
+    words = folded.split()
+    lower = sum(w[0].islower() for w in text.split() if w[0].isalpha())
+    return len(words) >= 10 and lower > len(words) * 0.6 and "@" not in text
+
+
 def _title(lines: Sequence[Line], layout: Layout) -> tuple[list[Line], list[Line]]:
     """The title lines (the largest type near the top, headers skipped) and the lines after them
     up to the abstract heading."""
-    stop = next(
-        (i for i, line in enumerate(lines) if line.text.strip().lower() in layout.front_stop),
-        len(lines),
-    )
+    stop = next((i for i, line in enumerate(lines) if _ends_front(line.text, layout)), len(lines))
     top = [(i, line) for i, line in enumerate(lines[:stop]) if not layout.header.search(line.text.strip())]
     if not top:
         return [], []
@@ -225,7 +236,12 @@ def _is_marker(char: Char, line: Line, layout: Layout) -> bool:
     if char.size == 0.0:
         return False
     code = ord(char.text[0])
-    return line.is_superscript(char) or char.text in layout.marker_symbols or 0x80 <= code <= 0x9F
+    return (
+        line.is_superscript(char)
+        or char.text in layout.marker_symbols
+        or 0x80 <= code <= 0x9F  # a symbol font's glyph without a Unicode mapping
+        or 0xE000 <= code <= 0xF8FF
+    )
 
 
 def _tokens(segment: _Segment, layout: Layout) -> list[Token]:
@@ -405,9 +421,41 @@ def _link(
         aff = affiliations[0]
         links = [Link(i, 0, "single", "", aff.line) for i in range(len(authors))]
         return affiliations, links, "single: one affiliation printed for every author"
+    groups = _groups(name_rows, affiliations)
+    if groups is not None:
+        links = [Link(i, aff, "group", "", affiliations[aff].line) for i, aff in groups]
+        return affiliations, links, "group: each list of names has its affiliation printed under it"
     if not affiliations:
         return [], [], "no affiliation printed on page 1"
     return affiliations, [], f"{len(affiliations)} affiliations without markers under a list of names"
+
+
+def _groups(
+    name_rows: list[list[tuple[_Segment, list[int]]]], affiliations: list[PrintedAffiliation]
+) -> list[tuple[int, int]] | None:
+    """(author, affiliation) pairs when names and affiliations alternate down the page, each run
+    of name lines followed by exactly one affiliation ("A, B & C / Univ X / D & E / Univ Y");
+    None otherwise."""
+    if len(name_rows) < 2 or not affiliations:
+        return None
+    starts = [row[0][0].row for row in name_rows] + [10**6]
+    pairs = []
+    used = 0
+    for index, row in enumerate(name_rows):
+        below = [i for i, a in enumerate(affiliations) if starts[index] < a.row < starts[index + 1]]
+        if not below:
+            if index + 1 < len(name_rows) and starts[index + 1] == starts[index] + 1:
+                below = None  # the names go on on the next line
+            else:
+                return None
+        if below is None:
+            continue
+        if len(below) != 1:
+            return None
+        group = [i for r in name_rows[: index + 1] for _, ids in r for i in ids if i >= used]
+        pairs += [(author, below[0]) for author in group]
+        used = max(group) + 1
+    return pairs if used == sum(len(ids) for r in name_rows for _, ids in r) else None
 
 
 def _join_continuations(entries: list[tuple[_Segment, str, str]], layout: Layout) -> list[PrintedAffiliation]:
