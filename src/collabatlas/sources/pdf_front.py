@@ -441,15 +441,10 @@ def _groups(
     starts = [row[0][0].row for row in name_rows] + [10**6]
     pairs = []
     used = 0
-    for index, row in enumerate(name_rows):
+    for index in range(len(name_rows)):
         below = [i for i, a in enumerate(affiliations) if starts[index] < a.row < starts[index + 1]]
-        if not below:
-            if index + 1 < len(name_rows) and starts[index + 1] == starts[index] + 1:
-                below = None  # the names go on on the next line
-            else:
-                return None
-        if below is None:
-            continue
+        if not below and index + 1 < len(name_rows) and starts[index + 1] == starts[index] + 1:
+            continue  # the names go on on the next line
         if len(below) != 1:
             return None
         group = [i for r in name_rows[: index + 1] for _, ids in r for i in ids if i >= used]
