@@ -430,3 +430,25 @@ def test_groups_of_names_each_with_its_affiliation(tmp_path: Path) -> None:
     ]
     assert record.authors[0].affiliations[0].domain == "stanford.edu"
     assert {e.method for e in record.link_evidence} == {"group"}
+
+
+def test_an_equal_contribution_footnote_does_not_replace_blocks(tmp_path: Path) -> None:
+    path = write_pdf(
+        tmp_path / "neurips.pdf",
+        [
+            [
+                "Learning Things From Other Things",
+                [(0.15, [txt("Ann Lee"), sup("∗")]), (0.55, [txt("Bo Chen"), sup("∗")])],
+                [(0.15, [txt("University of Oxford")]), (0.55, [txt("Peking University")])],
+                [(0.15, [txt("Oxford, UK")]), (0.55, [txt("Beijing, China")])],
+                "Abstract",
+                *BODY,
+                [(0.1, [sup("∗", 5), txt("Equal contribution.", 8)])],
+            ]
+        ],
+    )
+    record = read_pdf(path.read_bytes(), path.name)
+    assert _affiliations(record) == [
+        ("Ann Lee", ["University of Oxford, Oxford, UK"]),
+        ("Bo Chen", ["Peking University, Beijing, China"]),
+    ]

@@ -136,12 +136,13 @@ def read_front_matter(
         segments = _segments(line, row)
         classified = [(s, _tokens(s, layout)) for s in segments]
         institution_row = any("@" not in s.text and _is_affiliation(t, s.text, layout) for s, t in classified)
+        after_affiliation = previous_affiliation_row == row - 1
         for segment, tokens in classified:
             text = segment.text
             if "@" in text:
                 emails.extend(parse_emails(text))
                 continue
-            address = previous_affiliation_row == row - 1 and _is_address(tokens, text)
+            address = after_affiliation and _is_address(tokens, text)
             if institution_row or address:
                 affiliation_segments.append(segment)
                 previous_affiliation_row = row
@@ -169,7 +170,11 @@ def read_front_matter(
         and any(a.markers for a in authors)
         and not any(kind == "mark" for seg in affiliation_segments for kind, _ in _tokens(seg, layout))
     ):
-        affiliation_segments = _footnotes(page, lines, layout) or affiliation_segments
+        used = {m for a in authors for m in a.markers}
+        footnotes = _footnotes(page, lines, layout)
+        defined = {m for seg in footnotes for m, _ in _affiliation_entries(seg, layout)}
+        if any(m in used or (m.isdigit() and all(d in used for d in m)) for m in defined):
+            affiliation_segments = footnotes
     affiliations, links, reason = _link(authors, name_rows, affiliation_segments, layout)
     linked = {link.author for link in links}
     aligned = bool(authors) and all(i in linked for i in range(len(authors)))
