@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from collabatlas.cli.failures import ENVIRONMENT
 from collabatlas.errors import FetchError, UsageError
 from collabatlas.sources.http import CachedFetcher, default_cache_dir
 from collabatlas.sources.openreview import read_openreview
@@ -148,7 +149,7 @@ def test_cli_ingest_with_login_leaves_the_password_nowhere(tmp_path):
     with openreview_server() as (url, state):
         env["COLLABATLAS_OPENREVIEW_API"] = url
         refused = _cli("ingest", f"openreview:{VENUE}", "--db", str(db), env=env, cwd=tmp_path)
-        assert refused.returncode == 2
+        assert refused.returncode == ENVIRONMENT  # a refused fetch, like every FetchError
         assert len(refused.stderr.strip().splitlines()) == 1 and "OPENREVIEW_USERNAME" in refused.stderr
         env |= {"OPENREVIEW_USERNAME": USERNAME, "OPENREVIEW_PASSWORD": PASSWORD}
         done = _cli("ingest", f"openreview:{VENUE}", "--db", str(db), env=env, cwd=tmp_path)

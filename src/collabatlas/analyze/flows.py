@@ -82,8 +82,10 @@ def flow_pipeline(store: Store, rules: CountingRules, view: str = "developer") -
             """SELECT c.paper_id, c.venue, c.year, m.model_id, bool_or(m.role = 'uses') AS used
             FROM paper_set c
             JOIN technology_mentions m ON m.paper_id = c.paper_id
+                 AND (m.field IN ('title', 'abstract') OR $full_text)
             JOIN technology_models t ON t.model_id = m.model_id
             GROUP BY ALL""",
+            full_text=rules.text == "full",
         )
         .then(
             "paper_authors",

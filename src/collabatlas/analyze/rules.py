@@ -71,12 +71,15 @@ class CountingRules:
     tracks: str = "all"
     companies: str = "site"
     source: str | None = None  # only this source's records and affiliations (None: the merged papers)
+    text: str = "abstract"  # technology flow reads mentions in: abstract (title + abstract) | full
 
     def __post_init__(self) -> None:
         if self.tracks not in TRACKS:
             raise UsageError(f"unknown --tracks {self.tracks!r}", hint="use all or main")
         if self.companies not in COMPANIES:
             raise UsageError(f"unknown --companies {self.companies!r}", hint="use site or headquarters")
+        if self.text not in ("abstract", "full"):
+            raise UsageError(f"unknown --text {self.text!r}", hint="use abstract or full")
         if self.counting not in COUNTING_MODES:
             raise UsageError(
                 f"unknown --counting {self.counting!r}", hint="use whole, fractional or first-author"

@@ -32,8 +32,8 @@ from collabatlas.cli.app import (
     rules_from_options,
 )
 from collabatlas.cli.tables import collaboration_table, country_table, pairs_table
-from collabatlas.errors import StoreError
-from collabatlas.pipeline import ingest_batches, read_sources
+from collabatlas.errors import StoreError, UsageError
+from collabatlas.pipeline import check_affiliations_from, ingest_batches, read_sources
 from collabatlas.pipeline import resolve_affiliations as resolve_store
 from collabatlas.report.authorships import export_authorships
 from collabatlas.report.outputs import sidecar_path, write_json
@@ -49,14 +49,16 @@ app.add_typer(export_app, name="export")
 @app.command()
 def ingest(
     sources: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             help="Paper Copilot lists or conference-site JSON (paths, https URLs, names such as "
             "nips2025), openreview:VENUE_ID (openreview:NeurIPS.cc/2025/Conference; log in with "
             "$OPENREVIEW_USERNAME and $OPENREVIEW_PASSWORD), openalex:SOURCE_ID:YEAR / "
-            "openalex:neurips2025, or profiles:FILE.json (OpenReview profiles: the authors' histories)."
+            "openalex:neurips2025, profiles:FILE.json (OpenReview profiles: the authors' histories), "
+            "or papers as PDF or GROBID TEI files (PATH.pdf, FILE.tei.xml, a directory of them, "
+            "https URL.pdf)."
         ),
-    ],
+    ] = None,
     db: DbOption = DEFAULT_DB_PATH,
     venue: Annotated[str | None, typer.Option(help="Venue, when the file name does not say.")] = None,
     year: Annotated[int | None, typer.Option(help="Year, when the file name does not say.")] = None,
@@ -65,8 +67,29 @@ def ingest(
         str | None,
         typer.Option(help="E-mail sent to OpenAlex as the polite identity.", envvar="COLLABATLAS_MAILTO"),
     ] = None,
+    pdfs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pdfs",
+            help="PDF/TEI files or a directory to attach to papers already stored (matched by "
+            "OpenReview id or DOI in the file name or PDF metadata, else by title); repeatable.",
+        ),
+    ] = None,
+    affiliations_from: Annotated[
+        str | None,
+        typer.Option(
+            "--affiliations-from",
+            help="Whose affiliations count, for every paper from now on: best (printed in the PDF, "
+            "then TEI, OpenReview, conference site, paper list, OpenAlex), or only pdf, list or "
+            "openreview.",
+        ),
+    ] = None,
 ) -> None:
-    """Read paper lists into the store and resolve their affiliations (all or nothing)."""
+    """Read paper lists and papers' PDFs into the store and resolve their affiliations (all or
+    nothing; a PDF that cannot be read is named and skipped)."""
+    if not sources and not pdfs and affiliations_from is None:
+        raise UsageError("nothing to ingest", hint="give sources, --pdfs DIR or --affiliations-from")
+    check_affiliations_from(affiliations_from)
     with progress_bar() as bar:
         tasks: dict[str, Any] = {}
 
@@ -78,11 +101,14 @@ def ingest(
             bar.update(tasks[stage], completed=done, total=total)
 
         fetcher = CachedFetcher(refresh=refresh, on_retry=_waiting)
-        batches = read_sources(
-            sources, venue=venue, year=year, fetcher=fetcher, progress=report, mailto=mailto
+        read = read_sources(
+            sources or [], venue=venue, year=year, fetcher=fetcher, progress=report, mailto=mailto,
+            pdfs=pdfs or (),
         )
         with Store(db) as store:  # opened only once every source has been read and checked
-            result = ingest_batches(store, batches, progress=report)
+            result = ingest_batches(store, read, progress=report, affiliations_from=affiliations_from)
+    for _, reason in result.failures:
+        err_console.print(f"Skipped: {reason}", soft_wrap=True, markup=False, highlight=False)
     left_out = dict(result.left_out)
     for (location, venue_year, papers, new), changed in zip(result.sources, result.changed, strict=True):
         note = _left_out_note(venue_year, left_out.get(location, ()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -83,12 +84,23 @@ def flows(
     include_rejected: Annotated[bool, typer.Option(help="Count rejected and withdrawn papers too.")] = False,
     top: TopOption = 12,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write every figure as JSON.")] = None,
+    text: Annotated[
+        str,
+        typer.Option(
+            "--text",
+            help="abstract: mentions in titles and abstracts; full: also in the full text of papers "
+            "ingested as PDF/TEI (related work and references only ever mention).",
+        ),
+    ] = "abstract",
 ) -> None:
     """Which models, from which country, papers by authors of each country mention and build on."""
     if origin not in VIEWS:
         raise UsageError(f"unknown --origin {origin!r}", hint="use developer or lab")
-    rules = rules_from_options(
-        pair, china_scope, include_rejected=include_rejected, counting=counting, venue=venue, year=year
+    rules = replace(
+        rules_from_options(
+            pair, china_scope, include_rejected=include_rejected, counting=counting, venue=venue, year=year
+        ),
+        text=text.lower(),
     )
     with _open(db) as store:
         _detect(store)

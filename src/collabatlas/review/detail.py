@@ -47,6 +47,7 @@ class PaperView:
     def author_page(self) -> int:
         """The 1-based page of ``AUTHORS_SHOWN`` authors that ``authors`` holds."""
         return self.author_offset // AUTHORS_SHOWN + 1
+    alignment: list[str] = field(default_factory=list)  # how PDF/TEI sources linked the authors
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,9 @@ def paper_view(
         [paper_id, first, last],
     )
     by_position: dict[int, list[dict[str, Any]]] = {}
+    evidence = _link_evidence(store, paper_id)
     for link in links:
+        link["evidence"] = evidence.get((link["author_position"], link["aff_key"]), "")
         by_position.setdefault(link["author_position"], []).append(link)
     authors = [Author(pos, name, by_position.get(pos, [])) for pos, name in names]
     overrides = _dicts(store, "SELECT * FROM paper_overrides WHERE paper_id = ?", [paper_id])
@@ -168,4 +171,29 @@ def paper_view(
         has_b=b in scoped,
         author_count=count_row[0][0],
         author_offset=author_offset,
+        alignment=[
+            f"{source}: {reason}"
+            for source, reason in store.rows(
+                "SELECT a.source, a.reason FROM source_alignment a "
+                "JOIN paper_sources s USING (source, source_key) "
+                "WHERE s.paper_id = ? ORDER BY a.source, a.source_key",
+                [paper_id],
+            )
+        ],
     )
+
+
+def _link_evidence(store: Store, paper_id: str) -> dict[tuple[int, str], str]:
+    """(author position, aff_key) → how a PDF or TEI linked them: source, rule, marker, line."""
+    rows = store.rows(
+        "SELECT f.author_position, f.aff_key, e.source, e.method, e.marker, e.line "
+        "FROM paper_sources s JOIN source_affiliation_links e USING (source, source_key) "
+        "JOIN source_affiliations f USING (source, source_key, author_position, aff_order) "
+        "WHERE s.paper_id = ? ORDER BY e.source",
+        [paper_id],
+    )
+    out: dict[tuple[int, str], str] = {}
+    for position, key, source, method, marker, line in rows:
+        mark = f" {marker}" if marker else ""
+        out.setdefault((position, key), f"{source} {method}{mark}: “{line}”")
+    return out

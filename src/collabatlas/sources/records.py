@@ -46,6 +46,30 @@ class AuthorRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class TextPiece:
+    """Part of a paper's full text within one section and one page; ``start`` is its offset in
+    the whole text (pieces joined by newlines)."""
+
+    order: int
+    section: str  # front, abstract, introduction, related work, method, experiments, ...
+    heading: str
+    page: int  # 1-based
+    start: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEvidence:
+    """Why a source links an author to an affiliation: the rule, the marker, the printed line."""
+
+    author_position: int
+    aff_order: int
+    method: str  # marker, unmarked, block, single (PDF); tei (GROBID)
+    marker: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class PaperRecord:
     """A paper with its authors.
 
@@ -69,6 +93,9 @@ class PaperRecord:
     paper_affiliations: tuple[AffiliationRecord, ...] = field(default=())
     openreview_id: str = ""
     source_resolutions: tuple[SourceResolution, ...] = ()
+    texts: tuple[TextPiece, ...] = ()  # full text by section and page (PDF, TEI)
+    link_evidence: tuple[LinkEvidence, ...] = ()
+    alignment_reason: str = ""  # how the source linked authors and affiliations, or why not
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from collabatlas.errors import UsageError
 from collabatlas.sources.identity import normalise_doi, openreview_id_from_url, title_key
 from collabatlas.sources.records import AffiliationRecord, PaperRecord, SourceBatch
+from collabatlas.store.documents import write_documents
 
 REJECTED_WORDS = ("reject", "withdraw")
 
@@ -41,7 +43,17 @@ class LoadSummary:
 # by the authors and dated (the entry for the paper's year); the conference site prints what
 # authors registered for that conference; Paper Copilot lists are compiled from those; OpenAlex's
 # strings are crawled from publisher pages and are the most often missing. Unknown sources last.
-SOURCE_PREFERENCE = ("openreview", "conference_site", "paperlists", "openalex")
+SOURCE_PREFERENCE = ("openreview", "conference_site", "paperlists", "openalex", "pdf", "tei")
+
+# Whose affiliations count (``ingest --affiliations-from``, kept in ``store_settings``). ``best``:
+# what the paper itself printed (its PDF, then GROBID's reading of it) first, as the authors'
+# affiliations in the year of the paper, then the order above; the others: only that source.
+AFFILIATION_PREFERENCE: dict[str, tuple[str, ...]] = {
+    "best": ("pdf", "tei", *SOURCE_PREFERENCE[:4]),
+    "pdf": ("pdf", "tei"),
+    "list": ("paperlists", "conference_site"),
+    "openreview": ("openreview",),
+}
 
 _RECORD_COLUMNS = (
     "venue",
@@ -183,17 +195,28 @@ def _write_source_records(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def affiliation_order(conn: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """The sources whose affiliations count, most trusted first (the store's setting)."""
+    rows = conn.execute("SELECT value FROM store_settings WHERE key = 'affiliations_from'").fetchall()
+    return AFFILIATION_PREFERENCE[rows[0][0] if rows else "best"]
+
+
 def _merge_sources(conn: duckdb.DuckDBPyConnection) -> pa.Table:
     """The sources of every touched paper, each with its preference key and whether it is primary
-    (the most preferred source with an author list, which gives the paper its metadata and authors)."""
+    (the most preferred source with an author list, which gives the paper its metadata and authors),
+    and its affiliation key ``ak`` (NULL for a source whose affiliations do not count)."""
     ranks = ", ".join(f"('{s}', {i})" for i, s in enumerate(SOURCE_PREFERENCE))
+    aff_ranks = ", ".join(f"('{s}', {i})" for i, s in enumerate(affiliation_order(conn)))
     return conn.sql(
         f"""
         WITH ranked AS (
             SELECT s.paper_id, s.source, s.source_key, s.authors,
-                   printf('%03d|%s|%s', coalesce(r.pref, 999), s.source, s.source_key) AS k
+                   printf('%03d|%s|%s', coalesce(r.pref, 999), s.source, s.source_key) AS k,
+                   CASE WHEN a.pref IS NOT NULL
+                        THEN printf('%03d|%s|%s', a.pref, s.source, s.source_key) END AS ak
             FROM paper_sources s
             LEFT JOIN (VALUES {ranks}) AS r(source, pref) USING (source)
+            LEFT JOIN (VALUES {aff_ranks}) AS a(source, pref) USING (source)
             WHERE s.paper_id IN (SELECT paper_id FROM merge_map)
         )
         SELECT *, row_number() OVER (PARTITION BY paper_id ORDER BY authors = 0, k) = 1 AS is_primary
@@ -228,20 +251,21 @@ def _rebuild_papers(conn: duckdb.DuckDBPyConnection) -> None:
         """
         INSERT INTO authorship_affiliations (paper_id, author_position, aff_order, aff_key)
         WITH per_author AS (
-            SELECT s.paper_id, f.author_position, f.aff_order, f.aff_key, s.k,
-                   min(s.k) OVER (PARTITION BY s.paper_id, f.author_position) AS best
+            SELECT s.paper_id, f.author_position, f.aff_order, f.aff_key, s.ak AS k,
+                   min(s.ak) OVER (PARTITION BY s.paper_id, f.author_position) AS best
             FROM merge_src s
             JOIN merge_src p ON p.paper_id = s.paper_id AND p.is_primary AND p.authors = s.authors
             JOIN source_affiliations f ON f.source = s.source AND f.source_key = s.source_key
-            WHERE f.author_position >= 0
+            WHERE f.author_position >= 0 AND s.ak IS NOT NULL
         ),
         chosen AS (SELECT paper_id, author_position, aff_order, aff_key FROM per_author WHERE k = best),
         paper_level AS (
-            SELECT s.paper_id, f.author_position, f.aff_order, f.aff_key, s.k,
-                   min(s.k) OVER (PARTITION BY s.paper_id) AS best
+            SELECT s.paper_id, f.author_position, f.aff_order, f.aff_key, s.ak AS k,
+                   min(s.ak) OVER (PARTITION BY s.paper_id) AS best
             FROM merge_src s
             JOIN source_affiliations f ON f.source = s.source AND f.source_key = s.source_key
-            WHERE f.author_position = -1 AND s.paper_id NOT IN (SELECT paper_id FROM chosen)
+            WHERE f.author_position = -1 AND s.ak IS NOT NULL
+              AND s.paper_id NOT IN (SELECT paper_id FROM chosen)
         )
         SELECT * FROM chosen
         UNION ALL
@@ -265,6 +289,25 @@ _TOUCHED_AFFS = (
     "SELECT paper_id, author_position, aff_order, aff_key FROM authorship_affiliations "
     "WHERE paper_id IN (SELECT paper_id FROM merge_map)"
 )
+def set_affiliation_source(conn: duckdb.DuckDBPyConnection, choice: str) -> int:
+    """Make ``choice`` (best, pdf, list, openreview) the store's affiliation source and rebuild
+    every paper's affiliations with it, inside the caller's transaction; returns the papers."""
+    if choice not in AFFILIATION_PREFERENCE:
+        raise UsageError(
+            f"unknown affiliation source {choice!r}", hint=f"use one of {', '.join(AFFILIATION_PREFERENCE)}"
+        )
+    conn.execute("INSERT OR REPLACE INTO store_settings VALUES ('affiliations_from', ?)", [choice])
+    conn.register("merge_map", conn.sql("SELECT DISTINCT paper_id FROM paper_sources").to_arrow_table())
+    try:
+        conn.register("merge_src", _merge_sources(conn))
+        try:
+            _rebuild_papers(conn)
+        finally:
+            conn.unregister("merge_src")
+        ((papers,),) = conn.execute("SELECT count(*) FROM merge_map").fetchall()
+    finally:
+        conn.unregister("merge_map")
+    return int(papers)
 
 
 def load_batch(conn: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadSummary:
@@ -295,6 +338,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadSumma
             "SELECT count(*) FROM new_affiliations WHERE aff_key NOT IN (SELECT aff_key FROM affiliations)"
         ).fetchone()
         _write_source_records(conn)
+        write_documents(conn, papers)
         conn.register("merge_src", _merge_sources(conn))
         registered.append("merge_src")
         _rebuild_papers(conn)

@@ -2,7 +2,8 @@
 
 A paper is pending when it was never scanned, was scanned with another catalog version, or its
 title or abstract changed since (a re-ingest). Pending papers are detected in batches and their
-mentions replaced, with the catalog itself, in one transaction.
+mentions replaced, with the catalog itself, in one transaction. Papers with a full text (PDF,
+TEI) are scanned section by section as well (``technology.fulltext``), on their own schedule.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pyarrow as pa
 from collabatlas.store import Store
 from collabatlas.technology.catalog import Catalog, load_catalog
 from collabatlas.technology.detect import detect_batch
+from collabatlas.technology.fulltext import scan_full_texts
 
 BATCH_SIZE = 2_000
 TEXT_MD5_SQL = "md5(p.title || chr(10) || p.abstract)"
@@ -94,8 +96,11 @@ def scan_pending(
         _replace(conn, scans, pa.Table.from_pylist(mentions, schema=_MENTION_SCHEMA), catalog.version)
         if progress:
             progress(min(start + BATCH_SIZE, len(pending)), len(pending))
+    _, text_mentions = scan_full_texts(conn, catalog, force=force)
     (papers,) = conn.execute("SELECT count(*) FROM papers").fetchone() or (0,)
-    return DetectionReport(catalog.version, len(pending), total_mentions, int(papers) - len(pending))
+    return DetectionReport(
+        catalog.version, len(pending), total_mentions + text_mentions, int(papers) - len(pending)
+    )
 
 
 def write_catalog(conn: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
@@ -129,10 +134,14 @@ def _replace(conn: duckdb.DuckDBPyConnection, scans: pa.Table, mentions: pa.Tabl
     conn.register("new_scans", scans)
     conn.register("new_mentions", mentions)
     try:
-        conn.execute("DELETE FROM technology_mentions WHERE paper_id IN (SELECT paper_id FROM new_scans)")
         conn.execute(
-            'INSERT INTO technology_mentions SELECT paper_id, field, start, "end", model_id, matched, '
-            "sentence, role, rule, ? FROM new_mentions",
+            "DELETE FROM technology_mentions WHERE field IN ('title', 'abstract') "
+            "AND paper_id IN (SELECT paper_id FROM new_scans)"
+        )
+        conn.execute(
+            "INSERT INTO technology_mentions (paper_id, field, start_offset, end_offset, model_id, "
+            'matched, sentence, role, rule, catalog_version) SELECT paper_id, field, start, "end", '
+            "model_id, matched, sentence, role, rule, ? FROM new_mentions",
             [version],
         )
         conn.execute(
