@@ -276,3 +276,33 @@ def test_paper_override_applies_in_every_counting_mode(counted, counting):
         assert credits == {"CN": pytest.approx(expected), "US": pytest.approx(expected)}
     behind = ca.papers_behind(counted, rules(counting)).column("paper_id").to_pylist()
     assert "counting2021:c7" in behind
+
+
+@pytest.mark.parametrize("tracks", ["all", "main"])
+@pytest.mark.parametrize("companies", ["site", "headquarters"])
+def test_tracks_and_companies_reach_analyze_papers_and_the_export(counted_db, tmp_path, tracks, companies):
+    """The CLI's --tracks and --companies give the library's figures, and every output says so."""
+    runner = CliRunner()
+    options = ["--db", str(counted_db), "--tracks", tracks, "--companies", companies]
+    analyzed, listed, exported = tmp_path / "a.json", tmp_path / "p.json", tmp_path / "a.csv"
+    assert runner.invoke(app, ["analyze", *options, "--json", str(analyzed)]).exit_code == 0
+    assert runner.invoke(app, ["papers", *options, "--json", str(listed)]).exit_code == 0
+    result = runner.invoke(app, ["export", "authorships", *options, "--out", str(exported)])
+    assert result.exit_code == 0, result.output
+    rules = ca.CountingRules(tracks=tracks, companies=companies)
+    with ca.Store(counted_db, read_only=True) as store:
+        expected = ca.collaboration(store, rules).to_pylist()
+        behind = {r["paper_id"] for r in ca.papers_behind(store, rules).to_pylist()}
+    data = json.loads(analyzed.read_text())
+    assert data["rows"] == json.loads(json.dumps(expected))
+    assert (data["conventions"]["tracks"], data["conventions"]["companies"]) == (tracks, companies)
+    assert {p["paper_id"] for p in json.loads(listed.read_text())["papers"]} == behind
+    frame = pd.read_csv(exported, keep_default_na=False)
+    assert frame["paper_id"].nunique() == sum(r["papers"] for r in expected)
+    both = {p for p, c in zip(frame["paper_id"], frame["paper_countries"]) if {"US", "CN"} <= set(c.split("|"))}
+    assert both == behind
+
+
+def test_an_unknown_tracks_value_is_a_usage_error(counted_db):
+    result = CliRunner().invoke(app, ["analyze", "--db", str(counted_db), "--tracks", "side"])
+    assert result.exit_code != 0 and "unknown --tracks 'side'" in str(result.exception or result.output)

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import collabatlas as ca
 from collabatlas.analyze import country_totals, pair_matrix, paper_credits
+from collabatlas.report.authorships import authorships
 from collabatlas.resolve.apply import resolve_pending
 from collabatlas.resolve.registry import Registry
 from collabatlas.review import override_paper
@@ -163,6 +164,12 @@ def test_every_table_counts_the_same_papers(data, options):
             assert len(per_paper) == sum(r["papers"] for r in collab.values())
             if counting == "fractional":
                 assert all(v == pytest.approx(1.0) for v in per_paper.values())
+            # The authorships export holds exactly the counted papers, with analyze's countries.
+            exported = {r["paper_id"]: r["paper_countries"] for r in authorships(store, rules).to_pylist()}
+            assert len(exported) == sum(r["papers"] for r in collab.values())
+            assert {p for p, c in exported.items() if {"US", "CN"} <= set(c.split("|"))} == {
+                b["paper_id"] for b in behind_ab
+            }
 
 
 @given(

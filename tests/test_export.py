@@ -31,6 +31,7 @@ def test_columns_and_rows(store, registry, tmp_path):
             "confidence",
             "method",
             "alignment",
+            "paper_countries",
         )
     )
     assert len(rows) == count

@@ -65,6 +65,18 @@ VenuesOption = Annotated[
     list[str] | None, typer.Option("--venue", help="Only this venue (repeatable), e.g. NeurIPS.")
 ]
 YearsOption = Annotated[list[int] | None, typer.Option("--year", help="Only this year (repeatable).")]
+TracksOption = Annotated[
+    str,
+    typer.Option("--tracks", help="all: every track of the venue-year; main: the main track only."),
+]
+CompaniesOption = Annotated[
+    str,
+    typer.Option(
+        "--companies",
+        help="site: a company affiliation counts where the site it names is; headquarters: in the "
+        "company's home country.",
+    ),
+]
 
 
 def rules_from_options(
@@ -76,6 +88,8 @@ def rules_from_options(
     min_count: int = 10,
     venue: list[str] | None = None,
     year: list[int] | None = None,
+    tracks: str = "all",
+    companies: str = "site",
 ) -> CountingRules:
     """The counting rules from the options the analysis commands share."""
     return CountingRules.parse(
@@ -86,6 +100,8 @@ def rules_from_options(
         min_count=min_count,
         venues=tuple(venue or ()),
         years=tuple(year or ()),
+        tracks=tracks.lower(),
+        companies=companies.lower(),
     )
 
 

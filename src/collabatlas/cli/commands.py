@@ -18,11 +18,13 @@ from collabatlas.analyze import (
 from collabatlas.analyze.pairs import PAIR_COUNTING
 from collabatlas.cli.app import (
     DEFAULT_DB_PATH,
+    CompaniesOption,
     CountingOption,
     DbOption,
     MinCountOption,
     PairOption,
     ScopeOption,
+    TracksOption,
     VenuesOption,
     YearsOption,
     app,
@@ -174,6 +176,8 @@ def analyze(
     year: YearsOption = None,
     include_rejected: Annotated[bool, typer.Option(help="Count rejected and withdrawn papers too.")] = False,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
+    tracks: TracksOption = "all",
+    companies: CompaniesOption = "site",
 ) -> None:
     """Print A–B collaboration and country totals per venue-year, with 95% Wilson intervals, the
     unassigned bucket and coverage, and the top country pairs; every table carries its conventions."""
@@ -185,6 +189,8 @@ def analyze(
         min_count=min_count,
         venue=venue,
         year=year,
+        tracks=tracks,
+        companies=companies,
     )
     _refresh_resolutions(db)
     with Store(db, read_only=True) as store:
@@ -231,11 +237,26 @@ def analyze(
 def export_authorships_command(
     out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
     db: DbOption = DEFAULT_DB_PATH,
+    china_scope: ScopeOption = "prc",
+    venue: VenuesOption = None,
+    year: YearsOption = None,
+    tracks: TracksOption = "all",
+    companies: CompaniesOption = "site",
     include_rejected: Annotated[bool, typer.Option(help="Include rejected and withdrawn papers.")] = False,
 ) -> None:
-    """Write one row per authorship with its affiliations, countries and resolution method."""
+    """Write one row per authorship of the papers analyze counts, with its affiliations, countries
+    and resolution method, and the countries the paper counts with."""
+    rules = rules_from_options(
+        "US,CN",
+        china_scope,
+        include_rejected=include_rejected,
+        venue=venue,
+        year=year,
+        tracks=tracks,
+        companies=companies,
+    )
     with Store(db, read_only=True) as store:
-        count = export_authorships(store, out, accepted_only=not include_rejected)
+        count = export_authorships(store, out, rules)
     console.print(f"{count} authorships written to {out} (conventions in {sidecar_path(out)})")
 
 

@@ -10,10 +10,12 @@ import typer
 from collabatlas.analyze import conventions, papers_behind
 from collabatlas.cli.app import (
     DEFAULT_DB_PATH,
+    CompaniesOption,
     CountingOption,
     DbOption,
     PairOption,
     ScopeOption,
+    TracksOption,
     VenuesOption,
     YearsOption,
     app,
@@ -33,6 +35,8 @@ def papers(
     counting: CountingOption = "whole",
     venue: VenuesOption = None,
     year: YearsOption = None,
+    tracks: TracksOption = "all",
+    companies: CompaniesOption = "site",
     country: Annotated[
         str | None,
         typer.Option(
@@ -48,7 +52,14 @@ def papers(
     with --country those behind that country's total (under --counting), each author's
     affiliations, the country each was resolved to, how, and with what confidence."""
     rules = rules_from_options(
-        pair, china_scope, include_rejected=include_rejected, counting=counting, venue=venue, year=year
+        pair,
+        china_scope,
+        include_rejected=include_rejected,
+        counting=counting,
+        venue=venue,
+        year=year,
+        tracks=tracks,
+        companies=companies,
     )
     with Store(db, read_only=True) as store:
         rows = papers_behind(store, rules, country=country).to_pylist()

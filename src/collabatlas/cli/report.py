@@ -9,11 +9,13 @@ import typer
 
 from collabatlas.cli.app import (
     DEFAULT_DB_PATH,
+    CompaniesOption,
     CountingOption,
     DbOption,
     MinCountOption,
     PairOption,
     ScopeOption,
+    TracksOption,
     VenuesOption,
     YearsOption,
     app,
@@ -33,6 +35,8 @@ def report(
     min_count: MinCountOption = 10,
     venue: VenuesOption = None,
     year: YearsOption = None,
+    tracks: TracksOption = "all",
+    companies: CompaniesOption = "site",
     include_rejected: Annotated[bool, typer.Option(help="Count rejected and withdrawn papers too.")] = False,
     out: Annotated[
         Path, typer.Option("--out", help="Directory to write index.html and its files into.")
@@ -50,6 +54,8 @@ def report(
         min_count=min_count,
         venue=venue,
         year=year,
+        tracks=tracks,
+        companies=companies,
     )
     check_output_dir(out, force=force)
     with Store(db, read_only=True) as store:
