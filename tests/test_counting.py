@@ -299,7 +299,8 @@ def test_tracks_and_companies_reach_analyze_papers_and_the_export(counted_db, tm
     assert {p["paper_id"] for p in json.loads(listed.read_text())["papers"]} == behind
     frame = pd.read_csv(exported, keep_default_na=False)
     assert frame["paper_id"].nunique() == sum(r["papers"] for r in expected)
-    both = {p for p, c in zip(frame["paper_id"], frame["paper_countries"]) if {"US", "CN"} <= set(c.split("|"))}
+    pairs = zip(frame["paper_id"], frame["paper_countries"], strict=True)
+    both = {paper for paper, countries in pairs if {"US", "CN"} <= set(countries.split("|"))}
     assert both == behind
 
 
