@@ -75,8 +75,8 @@ def labeled_authors(path: Path) -> Iterator[LabeledAuthor]:
         labels = _aligned_labels(record, len(affs), non_empty) if paper.alignment == "per-author" else {}
         for author in paper.authors:
             pairs = tuple((a.raw, a.domain) for a in author.affiliations)
-            printed = affs[author.position] if author.position < len(affs) else ""
-            usable = len(pairs) == 1 and bool(printed) and "+" not in printed
+            within = author.position < len(affs)
+            usable = len(pairs) == 1 and within and "+" not in affs[author.position]
             yield LabeledAuthor(paper.paper_id, pairs, labels.get(author.position) if usable else None)
         for aff in paper.paper_affiliations:
             yield LabeledAuthor(paper.paper_id, ((aff.raw, aff.domain),), None)
