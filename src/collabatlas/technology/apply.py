@@ -17,24 +17,10 @@ import pyarrow as pa
 from collabatlas.store import Store
 from collabatlas.technology.catalog import Catalog, load_catalog
 from collabatlas.technology.detect import detect_batch
-from collabatlas.technology.fulltext import scan_full_texts
+from collabatlas.technology.fulltext import MENTION_SCHEMA, scan_full_texts
 
 BATCH_SIZE = 2_000
 TEXT_MD5_SQL = "md5(p.title || chr(10) || p.abstract)"
-
-_MENTION_SCHEMA = pa.schema(
-    [
-        ("paper_id", pa.string()),
-        ("field", pa.string()),
-        ("start", pa.int32()),
-        ("end", pa.int32()),
-        ("model_id", pa.string()),
-        ("matched", pa.string()),
-        ("sentence", pa.string()),
-        ("role", pa.string()),
-        ("rule", pa.string()),
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -93,7 +79,7 @@ def scan_pending(
                 "mentions": pa.array([counts.get(row[0], 0) for row in chunk], pa.int32()),
             }
         )
-        _replace(conn, scans, pa.Table.from_pylist(mentions, schema=_MENTION_SCHEMA), catalog.version)
+        _replace(conn, scans, pa.Table.from_pylist(mentions, schema=MENTION_SCHEMA), catalog.version)
         if progress:
             progress(min(start + BATCH_SIZE, len(pending)), len(pending))
     _, text_mentions = scan_full_texts(conn, catalog, force=force)

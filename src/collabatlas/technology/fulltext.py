@@ -113,7 +113,7 @@ def detect_sections(
     return out
 
 
-_SCHEMA = pa.schema(
+MENTION_SCHEMA = pa.schema(
     [
         ("paper_id", pa.string()),
         ("field", pa.string()),
@@ -124,9 +124,10 @@ _SCHEMA = pa.schema(
         ("sentence", pa.string()),
         ("role", pa.string()),
         ("rule", pa.string()),
-        ("page", pa.int32()),
     ]
 )
+"""One detected mention as stored (title and abstract scans); full-text ones add the page."""
+_SCHEMA = MENTION_SCHEMA.append(pa.field("page", pa.int32()))
 
 
 def scan_full_texts(
