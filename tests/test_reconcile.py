@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import collabatlas as ca
-from collabatlas.analyze.counted import headquarters
+from collabatlas.analyze.counted import headquarters, paper_credits
 from collabatlas.analyze.reconcile import (
     ALL_SOURCES,
     ROW_COLUMNS,
@@ -191,3 +192,21 @@ def test_the_report_has_no_published_section_before_reconcile(tmp_path, store, r
     ca.ingest(store, [str(_company_list(tmp_path))], registry=registry)
     page = build_report(store, out_dir=tmp_path / "report").index.read_text(encoding="utf-8")
     assert 'id="published"' not in page and "Published figures" not in page
+
+
+def test_one_source_alone_reads_the_co_author_context_too(tmp_path, store, registry):
+    """A department placed by its co-authors counts the same way when its source is counted alone."""
+    record = {
+        "id": "p0",
+        "title": "Context",
+        "status": "Poster",
+        "author": "A One;B Two",
+        "aff": "Department of Statistics;Tsinghua University, Beijing, China",
+        "aff_domain": ";tsinghua.edu.cn",
+    }
+    path = tmp_path / "ctx2021.json"
+    path.write_text(json.dumps([record]))
+    ca.ingest(store, [str(path)], registry=registry)
+    merged = ca.CountingRules(counting="first-author")
+    alone = dataclasses.replace(merged, source="paperlists")
+    assert paper_credits(store, alone).to_pylist() == paper_credits(store, merged).to_pylist()

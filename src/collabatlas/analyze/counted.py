@@ -119,18 +119,23 @@ def _credit_sql(counting: str) -> str:
 
 
 def _links_sql(rules: CountingRules) -> str:
-    """Each resolved affiliation of a selected paper: the merged papers' links (co-author context
-    and corrections applied), or one source's own records."""
+    """Each resolved affiliation of a selected paper: the merged papers' links, or one source's own
+    records (either way with corrections and the paper's co-author context applied)."""
     if rules.source is None:
         return """SELECT l.paper_id, l.author_position, l.aff_order, l.institution_id, l.country
             FROM link_resolutions l SEMI JOIN selected s ON s.paper_id = l.paper_id
             WHERE l.country IS NOT NULL"""
-    return """SELECT DISTINCT p.paper_id, f.author_position, f.aff_order, r.institution_id, r.country
+    return """SELECT DISTINCT p.paper_id, f.author_position, f.aff_order,
+                   if(k.aff_key IS NULL, r.institution_id, k.institution_id) AS institution_id,
+                   if(k.aff_key IS NULL, r.country, k.country) AS country
             FROM source_affiliations f
             JOIN paper_sources p ON p.source = f.source AND p.source_key = f.source_key
             SEMI JOIN selected s ON s.paper_id = p.paper_id
             JOIN effective_resolutions r ON r.aff_key = f.aff_key
-            WHERE f.source = $source AND r.country IS NOT NULL"""
+            LEFT JOIN link_contexts x ON x.paper_id = p.paper_id AND x.aff_key = f.aff_key
+            LEFT JOIN context_resolutions k
+                   ON k.aff_key = x.aff_key AND k.context_key = x.context_key AND r.method <> 'human'
+            WHERE f.source = $source AND if(k.aff_key IS NULL, r.country, k.country) IS NOT NULL"""
 
 
 def headquarters(registry: Registry) -> dict[str, str]:

@@ -179,12 +179,12 @@ def _authorships(store: Store, rules: MobilityRules, places: _Places) -> list[_A
     rows = store.rows(
         f"""
         WITH own AS (
-            SELECT l.paper_id, l.author_position,
-                   arg_min(r.country, l.aff_order) AS country,
-                   arg_min(r.institution_id, l.aff_order) AS institution_id
-            FROM authorship_affiliations l JOIN effective_resolutions r USING (aff_key)
-            WHERE l.author_position >= 0 AND r.country IS NOT NULL
-            GROUP BY l.paper_id, l.author_position
+            SELECT paper_id, author_position,
+                   arg_min(country, aff_order) AS country,
+                   arg_min(institution_id, aff_order) AS institution_id
+            FROM link_resolutions
+            WHERE author_position >= 0 AND country IS NOT NULL
+            GROUP BY paper_id, author_position
         )
         SELECT p.paper_id, p.year, coalesce(ap.person, ''), o.country, o.institution_id
         FROM papers p
