@@ -3,8 +3,10 @@ listed once, retries announced; and several institutions in one affiliation stri
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
+from importlib import resources
 from pathlib import Path
 
 import httpx
@@ -15,7 +17,7 @@ from collabatlas.analyze import conventions
 from collabatlas.cli import main
 from collabatlas.sources.http import CachedFetcher
 from collabatlas.sources.paperlists import parse_paperlists
-from collabatlas.sources.records import split_institutions
+from collabatlas.sources.records import domain_owner, split_institutions
 from collabatlas.store.migrations import migrate
 
 PAPERS = [
@@ -163,7 +165,7 @@ def test_joined_institutions_are_separate_affiliations_each_resolved(tmp_path, r
                "aff_domain": "cmu.edu;mit.edu", "status": "Poster"}]  # fmt: skip
     batch = parse_paperlists(json.dumps(papers).encode(), "j.json", "NeurIPS", 2018)
     first = batch.papers[0].authors[0].affiliations
-    assert [(a.raw, a.domain) for a in first] == [("Carnegie Mellon University", ""), ("Baidu", "")]
+    assert [(a.raw, a.domain) for a in first] == [("Carnegie Mellon University", "cmu.edu"), ("Baidu", "")]
     assert [(a.raw, a.domain) for a in batch.papers[0].authors[1].affiliations] == [("MIT", "mit.edu")]
     with ca.Store(tmp_path / "s.duckdb") as store:
         ca.ingest(store, [str(_write(tmp_path, papers, "nips2018.json"))], registry=registry)
@@ -185,3 +187,34 @@ def test_neurips_joined_affiliations_are_split(shared):
     assert "DeepMind‡University of Oxford" not in raws and "University of Oxford" in raws
     assert "Princeton University / IAS" not in raws and "IAS" in raws
     assert "Institute for Infocomm Research, A*STAR" in raws  # one institution, kept whole
+
+
+@pytest.mark.parametrize(
+    ("names", "domain", "owner"),
+    [
+        (["Carnegie Mellon University", "Baidu"], "cs.cmu.edu", 0),  # initials
+        (["KTH, EE School", "ACL"], "kth.se", 0),  # a word
+        (["RIKEN", "The University of Tokyo, Japan"], "k.u-tokyo.ac.jp", 1),  # part of a hyphenated label
+        (["The Swiss AI Lab IDSIA", "USI", "SUPSI"], "idsia.ch", 0),
+        (["Centrale-Supelec", "L2S"], "supelec.fr", 0),  # inside the name
+        (["University of California Santa Barbara", "Dept. of Electrical Engineering"], "ece.ucsb.edu", 0),
+        (["The Institute of Statistical Mathematics", "RIKEN"], "ism.ac.jp", 0),
+        (["Tsinghua University", "Microsoft Research Asia"], "mail.tsinghua.edu.cn", 0),  # "mail" skipped
+        (["Carnegie Mellon University", "Google"], "smola.org", None),  # a personal domain spells neither
+        (["Technion", "MTA-SZTE Research Group"], "gmail.com", None),
+        (["Google Research", "Google DeepMind"], "google.com", None),  # both: cannot say
+        (["MIT", "Harvard"], "", None),
+    ],
+)
+def test_the_domain_goes_to_the_institution_it_spells(names, domain, owner):
+    assert domain_owner(names, domain) == owner
+
+
+def test_domain_owner_words_are_reviewed():
+    data = resources.files("collabatlas.sources").joinpath("data")
+    versions = json.loads(data.joinpath("VERSIONS.json").read_text("utf-8"))
+    digest = hashlib.sha256(data.joinpath("domain_owner.json").read_bytes()).hexdigest()
+    assert versions["domain_owner.json"]["sha256"] == digest, (
+        "domain_owner.json changed: review it, bump its version in sources/data/VERSIONS.json "
+        "and record the new sha256"
+    )

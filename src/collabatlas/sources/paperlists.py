@@ -28,6 +28,7 @@ from collabatlas.sources.records import (
     AuthorRecord,
     PaperRecord,
     SourceBatch,
+    domain_owner,
     split_institutions,
 )
 
@@ -121,8 +122,8 @@ def _undouble(items: list[str]) -> list[str]:
 
 def _pair(affs: str, domains: str) -> tuple[AffiliationRecord, ...]:
     """The ``+``-joined affiliations of one author, each with its domain when they line up; one
-    string naming several institutions (``A†B``, ``A / B``) is split into them, without a domain
-    (it cannot say which of them the domain belongs to)."""
+    string naming several institutions (``A†B``, ``A / B``) is split into them, the domain going
+    to the one it spells (:func:`domain_owner`), to none when it cannot say which."""
     parts = [p.strip() for p in affs.split("+")]
     doms = [d.strip().lower() for d in domains.split("+")] if domains else []
     if len(doms) != len(parts):
@@ -130,7 +131,8 @@ def _pair(affs: str, domains: str) -> tuple[AffiliationRecord, ...]:
     records = []
     for part, dom in zip(parts, doms, strict=True):
         names = split_institutions(part) if part else []
-        records += [AffiliationRecord(name, dom if len(names) == 1 else "") for name in names]
+        owner = 0 if len(names) == 1 else domain_owner(names, dom)
+        records += [AffiliationRecord(name, dom if i == owner else "") for i, name in enumerate(names)]
     return tuple(records)
 
 

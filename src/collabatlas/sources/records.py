@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 ALIGNED = "per-author"
 BY_DOMAIN_PLUS = "per-author (by aff_domain)"  # regrouped by the '+' structure of aff_domain
@@ -14,6 +18,7 @@ UNALIGNED = "unknown"
 # "McGill University / Mila"): daggers, asterisks (not the one in "A*STAR") and a spaced slash.
 _JOINERS = re.compile(r"[†‡∗]|(?<!\b\w)\*|\s+/\s+")
 _CONTINUES = (",", ";", ".", ")")
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,3 +154,42 @@ def split_institutions(raw: str) -> list[str]:
         else:
             pieces.append(piece)
     return pieces if len(pieces) > 1 else [raw]
+
+
+def domain_owner(names: Sequence[str], domain: str) -> int | None:
+    """Which of several institutions printed in one string an e-mail ``domain`` belongs to: the
+    index of the only name the domain spells (a label of three or more letters that is one of the
+    name's words or its initials, or a label of four or more inside it: ``cs.cmu.edu`` →
+    "Carnegie Mellon University", ``k.u-tokyo.ac.jp`` → "The University of Tokyo"); None when
+    no name or more than one does."""
+    words = _domain_words()
+    labels = domain.lower().split(".")[:-1]
+    parts = {
+        piece
+        for label in labels
+        for piece in (label, *label.split("-"))
+        if len(piece) >= 3 and piece not in words.generic_labels
+    }
+    owners = [i for i, name in enumerate(names) if parts and _spells(name, parts, words.not_initials)]
+    return owners[0] if len(owners) == 1 else None
+
+
+@dataclass(frozen=True)
+class _DomainWords:
+    not_initials: frozenset[str]
+    generic_labels: frozenset[str]
+
+
+@cache
+def _domain_words() -> _DomainWords:
+    """The reviewed word lists of ``sources/data/domain_owner.json``."""
+    text = resources.files("collabatlas.sources").joinpath("data/domain_owner.json").read_text("utf-8")
+    data = json.loads(text)
+    return _DomainWords(frozenset(data["not_initials"]), frozenset(data["generic_labels"]))
+
+
+def _spells(name: str, parts: set[str], not_initials: frozenset[str]) -> bool:
+    words = [w.lower() for w in _WORD.findall(name)]
+    initials = "".join(w[0] for w in words if w not in not_initials)
+    compact = "".join(words)
+    return any(p in words or p == initials or (len(p) >= 4 and p in compact) for p in parts)
