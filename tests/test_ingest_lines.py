@@ -218,3 +218,15 @@ def test_domain_owner_words_are_reviewed():
         "domain_owner.json changed: review it, bump its version in sources/data/VERSIONS.json "
         "and record the new sha256"
     )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "University of California Santa Barbara†Dept. of Electrical & Computer Engineering",
+        "MIT / School of Engineering",
+        "Harvard University‡Department of Statistics",
+    ],
+)
+def test_a_sub_unit_after_a_mark_stays_with_its_institution(raw):
+    assert split_institutions(raw) == [raw]

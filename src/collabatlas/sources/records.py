@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from collabatlas.sources.pdf_layout import load_layout
+
 ALIGNED = "per-author"
 BY_DOMAIN_PLUS = "per-author (by aff_domain)"  # regrouped by the '+' structure of aff_domain
 BY_PROFILE = "per-author (by profile)"  # the authors with an OpenReview profile, in order
@@ -144,16 +146,25 @@ class SourceBatch:
 def split_institutions(raw: str) -> list[str]:
     """The institutions of one printed affiliation joined by ``†``, ``‡``, ``*`` or `` / ``, in
     order; ``[raw]`` when it names one. A piece that continues the previous one (``"HSE†, Russia"``)
-    stays with it, and a mark with nothing after it (a footnote) joins nothing."""
+    stays with it, so does a sub-unit of it (``"UCSB†Dept. of Physics"``: a piece that starts with
+    one of the layout's department words), and a mark with nothing after it (a footnote) joins
+    nothing."""
     pieces: list[str] = []
     for piece in (p.strip() for p in _JOINERS.split(raw)):
         if not any(c.isalnum() for c in piece):
             continue
         if pieces and piece.startswith(_CONTINUES):
             pieces[-1] += piece
+        elif pieces and _is_sub_unit(piece):
+            pieces[-1] += f", {piece}"
         else:
             pieces.append(piece)
     return pieces if len(pieces) > 1 else [raw]
+
+
+def _is_sub_unit(piece: str) -> bool:
+    first = piece.split(maxsplit=1)[0].lower().rstrip(".,")
+    return first in load_layout().department_words
 
 
 def domain_owner(names: Sequence[str], domain: str) -> int | None:
