@@ -7,8 +7,9 @@ Everything here is a pure function of the string, the domain and the registry.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -52,6 +53,8 @@ CITY_DOMINANCE = count("clue.city_dominance")
 FUZZY_THRESHOLD = weight("clue.fuzzy_threshold")
 FUZZY_WORD = weight("clue.fuzzy_word")
 FUZZY_MAX_BLOCK = count("clue.fuzzy_max_block")
+
+T = TypeVar("T")
 
 # Roles a part of an affiliation plays.
 COUNTRY, REGION, CITY = "country", "region", "city"
@@ -368,40 +371,21 @@ def find_clues(raw: str, domain: str, registry: Registry, context: Iterable[str]
     """Collect every clue in one affiliation string, its e-mail domain and the
     e-mail domains of its co-authors on the same papers (``context``)."""
     domain = (domain or extract_email_domain(raw)).strip().lower()
-    parts = split_parts(clean(raw))
+    parts = _memo(registry, "split", raw, _split, raw)
     if _TITLE_HINT.search(raw):
         affiliation = [p for p in parts if not _NOT_AN_AFFILIATION.search(fold(p))]
         if affiliation or registry.institutions_for_domain(domain)[1]:
             parts = affiliation  # a title ('Canada CIFAR AI Chair') counts only when nothing else is said
-    clues = Clues(raw=raw, domain=domain, parts=parts)
-    clues.not_an_institution = fold(" ".join(parts)) in NOT_AN_INSTITUTION
-    places = registry.places
-    for index, part in enumerate(parts):
-        hits = _name_hits(part, index, registry)
-        whole_name = any(h.full for h in hits)
-        place = None if whole_name else _whole_part_place(part, index, places)
-        place = place or _suffix_place(part, index, places)
-        if place is None and not hits:
-            hits = _fuzzy_hits(part, index, registry)
-        if place:
-            clues.places.append(place)
-        clues.names.extend(hits)
-        clues.roles.append(_role(part, hits, place))
-    if not any(h.kind in (COUNTRY, REGION) for h in clues.places):
-        covered = _covered({h.text for h in clues.names})
-        place_parts = {h.part for h in clues.places}
-        for index, part in enumerate(parts):
-            if index not in place_parts:
-                clues.places.extend(_embedded_places(part, index, places, covered))
-    clues.site = _site_hit(parts, registry)
-    clues.markers = _markers(parts, registry)
-    if not clues.names:
-        clues.word_institutions = _identifying_word_institutions(parts, registry)
+    clues = Clues(raw=raw, domain=domain, parts=list(parts))
+    said = _memo(registry, "string", tuple(parts), _string_clues, parts, registry)
+    clues.not_an_institution, hits, names, roles, clues.site, markers, clues.word_institutions = said
+    clues.places, clues.names, clues.roles = list(hits), list(names), list(roles)
+    clues.markers = list(markers)
     if domain:
         clues.domain_suffix, found = registry.institutions_for_domain(domain)
         clues.domain_institutions = tuple(found)
         clues.tld_country = tld_country(domain)
-        if clues.tld_country not in places.country_names and clues.tld_country != "US":
+        if clues.tld_country not in registry.places.country_names and clues.tld_country != "US":
             clues.tld_country = None
     others = sorted({d.strip().lower() for d in context if d and d.strip().lower() != domain})
     clues.context_domains = tuple(others)
@@ -409,6 +393,80 @@ def find_clues(raw: str, domain: str, registry: Registry, context: Iterable[str]
         dict.fromkeys(i for d in others for i in registry.institutions_for_domain(d)[1])
     )
     return clues
+
+
+_MEMO_SIZE = 200_000  # entries per kind before a memo starts afresh
+
+
+def _memo(registry: Registry, kind: str, key: Any, read: Callable[..., T], *args: Any) -> T:
+    """``read(*args)``, remembered per registry under ``key``: the same text is read once (see
+    ``Registry.memo``)."""
+    memo = registry.memo.setdefault(kind, {})
+    try:
+        return memo[key]  # type: ignore[no-any-return]
+    except KeyError:
+        pass
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    found = memo[key] = read(*args)
+    return found
+
+
+def _split(raw: str) -> list[str]:
+    return split_parts(clean(raw))
+
+
+_StringClues = tuple[
+    bool, tuple[PlaceHit, ...], tuple[NameHit, ...], tuple[str, ...], int | None,
+    tuple[tuple[str, str], ...], tuple[int, ...],
+]  # fmt: skip
+_PartClues = tuple[tuple[NameHit, ...], PlaceHit | None, str]
+
+
+def _part_clues(part: str, registry: Registry) -> _PartClues:
+    """The names, the place and the role one part states on its own (as part 0)."""
+    places = registry.places
+    hits = _name_hits(part, 0, registry)
+    whole_name = any(h.full for h in hits)
+    place = None if whole_name else _whole_part_place(part, 0, places)
+    place = place or _suffix_place(part, 0, places)
+    if place is None and not hits:
+        hits = _fuzzy_hits(part, 0, registry)
+    return tuple(hits), place, _role(part, hits, place)
+
+
+def _string_clues(parts: Sequence[str], registry: Registry) -> _StringClues:
+    """What the parts of one string say, whatever its domain and context."""
+    places = registry.places
+    place_hits: list[PlaceHit] = []
+    names: list[NameHit] = []
+    roles: list[str] = []
+    for index, part in enumerate(parts):
+        hits, place, role = _memo(registry, "part", part, _part_clues, part, registry)
+        if index:
+            hits = tuple(replace(h, part=index) for h in hits)
+            place = replace(place, part=index) if place else None
+        if place:
+            place_hits.append(place)
+        names.extend(hits)
+        roles.append(role)
+    if not any(h.kind in (COUNTRY, REGION) for h in place_hits):
+        covered = _covered({h.text for h in names})
+        place_parts = {h.part for h in place_hits}
+        for index, part in enumerate(parts):
+            if index not in place_parts:
+                place_hits.extend(_embedded_places(part, index, places, covered))
+    listed = list(parts)
+    words = () if names else _identifying_word_institutions(listed, registry)
+    return (
+        fold(" ".join(parts)) in NOT_AN_INSTITUTION,
+        tuple(place_hits),
+        tuple(names),
+        tuple(roles),
+        _site_hit(listed, registry),
+        tuple(_markers(listed, registry)),
+        words,
+    )
 
 
 def _covered(names: set[str]) -> set[str]:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Any
 
 from collabatlas.resolve.geo import Places, build_places, tld_country
 from collabatlas.resolve.knowledge import count, data_text, words
@@ -104,9 +105,21 @@ class Registry:
     identifying_words: dict[str, tuple[int, ...]] = field(default_factory=dict)
     markers: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded phrase → (country, kind)
     marker_first_words: frozenset[str] = frozenset()
+    # What the resolver read from parts and strings it has seen, per kind (resolve/clues.py): pure
+    # functions of the text and these indexes, so emptied whenever they are rebuilt; not pickled.
+    memo: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__ if name != "memo"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.memo = {}
 
     def index(self) -> None:
         """(Re)build the lookup indexes from ``institutions`` and ``sites``."""
+        self.memo = {}
         names: dict[str, list[int]] = defaultdict(list)
         acronyms: dict[str, list[int]] = defaultdict(list)
         domains: dict[str, list[int]] = defaultdict(list)
