@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import collabatlas as ca
-from collabatlas.analyze import country_totals, pair_matrix, paper_credits
+from collabatlas.analyze import counted_once, country_totals, pair_matrix, paper_credits
 from collabatlas.report.authorships import authorships
 from collabatlas.resolve.apply import resolve_pending
 from collabatlas.resolve.registry import Registry
@@ -199,3 +199,25 @@ def test_answers_do_not_depend_on_ingest_order_or_re_resolution(data, order, tog
             with store.transaction() as conn:
                 resolve_pending(conn, registry(), force=True)
             assert _snapshot(store, options) == reference
+
+
+@given(data=corpus, options=st.lists(option, min_size=1, max_size=3, unique=True))
+@settings(SETTINGS, max_examples=10)
+def test_counted_once_changes_no_table(data, options):
+    """Inside ``counted_once`` each set of rules is counted once and every table reads that; the
+    tables are the ones computed without it (headquarters and main-track rules too)."""
+    with tempfile.TemporaryDirectory() as tmp, ca.Store(Path(tmp) / "s.duckdb") as store:
+        ca.ingest(store, [str(p) for p in _write(Path(tmp), data)], registry=registry())
+        _overrides(store, data)
+        plain = _snapshot(store, options)
+        extra = [_rules(*options[0], companies="headquarters"), _rules(*options[0], tracks="main")]
+        plain_extra = [
+            (ca.collaboration(store, r).to_pylist(), paper_credits(store, r).to_pylist()) for r in extra
+        ]
+        with counted_once(store):
+            assert _snapshot(store, options) == plain
+            assert _snapshot(store, options) == plain  # read again from the tables counted once
+            assert [
+                (ca.collaboration(store, r).to_pylist(), paper_credits(store, r).to_pylist()) for r in extra
+            ] == plain_extra
+        assert not store.rows("SELECT table_name FROM duckdb_tables() WHERE temporary")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from collabatlas.resolve.apply import BATCH_SIZE as RESOLVE_BATCH
 from collabatlas.resolve.knowledge import weight_table, word_lists
+from collabatlas.resolve.many import POOL_MIN_BATCH
 from collabatlas.review.audit import MAX_SIZE as AUDIT_MAX
 from collabatlas.review.queue import LOW_CONFIDENCE
 from collabatlas.review.web import PAGE_SIZE as REVIEW_PAGE
@@ -41,13 +42,26 @@ ENVIRONMENT = (
         "COLLABATLAS_CACHE",
         "$XDG_CACHE_HOME/collabatlas",
         "sources/http.py",
-        "the cache of fetched pages and the built registry",
+        "the cache of fetched pages, the built registry and the resolution cache",
     ),
     Setting(
         "XDG_CACHE_HOME",
         "~/.cache",
         "sources/http.py",
         "the cache's parent when `COLLABATLAS_CACHE` is unset",
+    ),
+    Setting(
+        "COLLABATLAS_RESOLUTION_CACHE",
+        "on",
+        "resolve/many.py",
+        "`off` turns off the resolution cache (`resolutions.sqlite` in the cache folder, shared by "
+        "every store, keyed by string, domain, co-author context and resolver fingerprint)",
+    ),
+    Setting(
+        "COLLABATLAS_WORKERS",
+        "the CPU count",
+        "resolve/many.py",
+        "processes that resolve a batch of at least `resolve POOL_MIN_BATCH` strings (1: no pool)",
     ),
     Setting(
         "COLLABATLAS_SPARK_DRIVER_MEMORY",
@@ -92,6 +106,12 @@ def tunables() -> tuple[Setting, ...]:
             str(RESOLVE_BATCH),
             "resolve/apply.py",
             "resolutions written per batch (progress step)",
+        ),
+        Setting(
+            "resolve POOL_MIN_BATCH",
+            str(POOL_MIN_BATCH),
+            "resolve/many.py",
+            "strings left to resolve (after the cache) before they go to a process pool",
         ),
         Setting("detect BATCH_SIZE", str(DETECT_BATCH), "technology/apply.py", "papers scanned per batch"),
         Setting(

@@ -2,7 +2,7 @@
 
 from collabatlas.analyze.collaboration import collaboration, top_pairs
 from collabatlas.analyze.conventions import conventions, conventions_footer
-from collabatlas.analyze.counted import counted_papers, counted_pipeline, paper_credits
+from collabatlas.analyze.counted import counted_once, counted_papers, counted_pipeline, paper_credits
 from collabatlas.analyze.evidence import papers_behind
 from collabatlas.analyze.official import compare_official_totals, official_totals
 from collabatlas.analyze.pairs import pair_matrix
@@ -17,6 +17,7 @@ __all__ = [
     "compare_official_totals",
     "conventions",
     "conventions_footer",
+    "counted_once",
     "counted_papers",
     "counted_pipeline",
     "country_totals",

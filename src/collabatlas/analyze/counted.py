@@ -32,6 +32,8 @@ resolved affiliations), ``headquarters`` (company → home country, under ``--co
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
@@ -149,8 +151,58 @@ def _headquarters_params(store: Store) -> dict[str, list[str]]:
     return {"hq_ids": list(homes), "hq_countries": list(homes.values())}
 
 
+# Per open connection inside :func:`counted_once`: the query of a counted relation → the TEMP
+# tables holding its ``counted`` and ``credits``.
+_MATERIALISED: dict[int, dict[tuple[str, str], tuple[str, str]]] = {}
+
+
+@contextmanager
+def counted_once(store: Store) -> Iterator[None]:
+    """Within the block, each set of counting rules' ``counted`` and ``credits`` relations are
+    computed once, into TEMP tables every table then reads (``analyze`` prints several tables
+    from one relation). The store must not change inside the block; the tables are dropped at
+    its end. Nested blocks share the outer one's tables."""
+    key = id(store.conn)
+    if key in _MATERIALISED:
+        yield
+        return
+    _MATERIALISED[key] = {}
+    try:
+        yield
+    finally:
+        for tables in _MATERIALISED.pop(key).values():
+            for table in tables:
+                store.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def _materialised(store: Store, pipeline: SqlPipeline) -> SqlPipeline:
+    """``pipeline``, or inside :func:`counted_once` its ``counted`` and ``credits`` read from
+    TEMP tables computed once per distinct query."""
+    tables = _MATERIALISED.get(id(store.conn))
+    if tables is None:
+        return pipeline
+    query = pipeline.sql("SELECT 1")
+    key = (query, repr(sorted(pipeline.params().items())))
+    if key not in tables:
+        names = (f"counted_{len(tables)}", f"credits_{len(tables)}")
+        for name, step in zip(names, ("counted", "credits"), strict=True):
+            pipeline.materialise(store, name, f"SELECT * FROM {step}")
+        tables[key] = names
+    counted, credits = tables[key]
+    return (
+        SqlPipeline()
+        .then("counted", f"SELECT * FROM temp.{counted}")
+        .then("credits", f"SELECT * FROM temp.{credits}")
+    )
+
+
 def counted_pipeline(store: Store, rules: CountingRules) -> SqlPipeline:
-    """The named steps ending in ``counted`` and ``credits`` (see the module docstring)."""
+    """The named steps ending in ``counted`` and ``credits`` (see the module docstring); inside
+    :func:`counted_once`, two steps reading them from where they were computed once."""
+    return _materialised(store, _counted_pipeline(store, rules))
+
+
+def _counted_pipeline(store: Store, rules: CountingRules) -> SqlPipeline:
     scoped = rules.scoped_sql("coalesce(h.country, l.country)")
     if rules.companies == "headquarters":
         homes = "SELECT unnest($hq_ids) AS institution_id, unnest($hq_countries) AS country"

@@ -70,3 +70,8 @@ class SqlPipeline:
         """Run the chain ending in ``final`` and return its rows as tuples."""
         sql = self.sql(final)
         return store.conn.execute(sql, self._used_params(sql, params)).fetchall()
+
+    def materialise(self, store: Store, table: str, final: str) -> None:
+        """Run the chain ending in ``final`` into the TEMP table ``table`` (replacing it)."""
+        sql = f"CREATE OR REPLACE TEMP TABLE {table} AS {self.sql(final)}"
+        store.conn.execute(sql, self._used_params(sql, None))

@@ -12,6 +12,7 @@ from collabatlas.analyze import (
     collaboration,
     compare_official_totals,
     conventions,
+    counted_once,
     country_totals,
     top_pairs,
 )
@@ -193,7 +194,7 @@ def analyze(
         companies=companies,
     )
     _refresh_resolutions(db)
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True) as store, counted_once(store):
         rows = collaboration(store, rules).to_pylist()
         totals = country_totals(store, rules).to_pylist()
         pairs = top_pairs(store, rules).to_pylist()

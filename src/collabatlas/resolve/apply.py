@@ -18,8 +18,9 @@ import duckdb
 import pyarrow as pa
 
 from collabatlas.resolve.extra import store_registry
+from collabatlas.resolve.many import default_cache, resolve_alone_many, resolve_contexts_many
 from collabatlas.resolve.registry import Registry
-from collabatlas.resolve.resolver import RESOLVER_VERSION, Resolution, resolve_alone, resolve_batch
+from collabatlas.resolve.resolver import RESOLVER_VERSION, Resolution
 
 BATCH_SIZE = 5_000
 Progress = Callable[[int, int], None]
@@ -148,9 +149,13 @@ def _resolve_alone(
     done: int,
     total: int,
 ) -> None:
+    cache = default_cache()
+    answers = resolve_alone_many(
+        [(raw, domain) for _, raw, domain in pending], registry, version, cache=cache
+    )
     for start in range(0, len(pending), BATCH_SIZE):
         chunk = pending[start : start + BATCH_SIZE]
-        found = resolve_alone([(raw, domain) for _, raw, domain in chunk], registry)
+        found = answers[start : start + BATCH_SIZE]
         columns: dict[str, list[object]] = {"aff_key": [key for key, _, _ in chunk]}
         columns |= _resolution_columns([r for r, _ in found], version)
         columns |= {"context": ["[]"] * len(chunk), "context_can_matter": [m for _, m in found]}
@@ -168,11 +173,16 @@ def _resolve_contexts(
     done: int,
     total: int,
 ) -> None:
+    answers = resolve_contexts_many(
+        [(raw, domain) for _, (raw, domain, _) in pending],
+        [c for _, (_, _, c) in pending],
+        registry,
+        version,
+        cache=default_cache(),
+    )
     for start in range(0, len(pending), BATCH_SIZE):
         chunk = pending[start : start + BATCH_SIZE]
-        results = resolve_batch(
-            [(raw, domain) for _, (raw, domain, _) in chunk], registry, [c for _, (_, _, c) in chunk]
-        )
+        results = answers[start : start + BATCH_SIZE]
         columns: dict[str, list[object]] = {
             "aff_key": [aff for (aff, _), _ in chunk],
             "context_key": [key for (_, key), _ in chunk],

@@ -403,7 +403,7 @@ def _memo(registry: Registry, kind: str, key: Any, read: Callable[..., T], *args
     ``Registry.memo``)."""
     memo = registry.memo.setdefault(kind, {})
     try:
-        return memo[key]  # type: ignore[no-any-return]
+        return memo[key]
     except KeyError:
         pass
     if len(memo) >= _MEMO_SIZE:
