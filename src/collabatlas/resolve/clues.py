@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
@@ -357,7 +357,7 @@ def _role(part: str, hits: list[NameHit], place: PlaceHit | None) -> str:
 
 
 def _site_hit(parts: list[str], registry: Registry) -> int | None:
-    words = name_key(" ".join(parts)).split()
+    words = [w for part in parts for w in name_key(part).split()]  # name_key of the joined parts
     starts = [i for i, w in enumerate(words) if w in registry.site_first_words]
     for size in range(min(8, len(words)), 0, -1):
         for start in starts:
@@ -444,8 +444,11 @@ def _string_clues(parts: Sequence[str], registry: Registry) -> _StringClues:
     for index, part in enumerate(parts):
         hits, place, role = _memo(registry, "part", part, _part_clues, part, registry)
         if index:
-            hits = tuple(replace(h, part=index) for h in hits)
-            place = replace(place, part=index) if place else None
+            hits = tuple(
+                NameHit(index, h.text, h.via, h.words, h.institutions, h.full, h.score) for h in hits
+            )
+            if place:
+                place = PlaceHit(index, place.text, place.kind, place.countries, place.abbreviation)
         if place:
             place_hits.append(place)
         names.extend(hits)

@@ -31,7 +31,7 @@ from collabatlas.resolve.resolver import Resolution, resolve_alone, resolve_batc
 CACHE_ENV = "COLLABATLAS_RESOLUTION_CACHE"
 WORKERS_ENV = "COLLABATLAS_WORKERS"
 CACHE_FILE = "resolutions.sqlite"
-POOL_MIN_BATCH = 20_000  # strings left to resolve in one batch before a pool pays for its start
+POOL_MIN_BATCH = 100_000  # strings left to resolve in one batch before a pool pays for its start
 CHUNKS_PER_WORKER = 4
 # Fingerprints computed from the registry's inputs (load_registry, store_registry, with_extra).
 _COMPUTED = re.compile(r"[0-9a-f]{16}(\+[0-9a-f]{12})*")

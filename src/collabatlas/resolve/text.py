@@ -23,6 +23,9 @@ _LEADING_NUMBER = re.compile(r"(?:(?<=^)|(?<=[\s,;(]))\d{1,2}(?=[A-Z][a-z])")
 # LaTeX spacing accents from PDF extraction: 'Montr ´eal', 'T ¨ubingen', '´Ecole'; '`a' is a word.
 _SPACING_ACCENT = re.compile(r"(?<=\w) ?[´`¨ˆ˜¸˘�](?=\w)|[´`¨ˆ˜¸˘�](?=\w)")
 _GRAVE_A = re.compile(r"(?<!\w)`a\b")
+_ACCENTS = frozenset("´`¨ˆ˜¸˘�")
+_ANY_DIGIT = re.compile(r"\d")
+_FOOTNOTE_MARKS = frozenset("*†‡§¶")
 # Dotted acronyms: 'I.B.M.' → 'IBM', 'T.J.' → 'TJ'.
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
@@ -39,11 +42,20 @@ def extract_email_domain(raw: str) -> str:
 def clean(raw: str) -> str:
     """Drop e-mail addresses, ORCIDs, URLs and footnote marks ('Sinica3', 'NVIDIA§'), mend LaTeX
     accents ('Montr ´eal' → 'Montreal'); fold white space."""
-    text = _URL.sub(" ", _ORCID.sub(" ", _EMAIL.sub(" ", raw))).replace("，", ",")
-    text = _SPACING_ACCENT.sub("", _GRAVE_A.sub("a", text))
-    text = _LEADING_NUMBER.sub("", _MARKS.sub(" ", text))
-    text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
-    return " ".join(_FOOTNOTE.sub("", text).split())
+    # Each pattern runs only where the characters it needs are present (most strings have none).
+    digits = _ANY_DIGIT.search(raw) is not None
+    text = _EMAIL.sub(" ", raw) if "@" in raw else raw
+    text = _ORCID.sub(" ", text) if digits else text
+    lowered = text.lower()
+    text = _URL.sub(" ", text) if "http" in lowered or "www." in lowered else text
+    text = text.replace("，", ",")
+    text = _GRAVE_A.sub("a", text) if "`" in text else text
+    text = _SPACING_ACCENT.sub("", text) if not _ACCENTS.isdisjoint(text) else text
+    text = _MARKS.sub(" ", text) if _MARKS.search(text) else text
+    text = _LEADING_NUMBER.sub("", text) if digits else text
+    text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text) if "." in text else text
+    text = _FOOTNOTE.sub("", text) if digits or not _FOOTNOTE_MARKS.isdisjoint(text) else text
+    return " ".join(text.split())
 
 
 def split_parts(text: str) -> list[str]:
