@@ -4,11 +4,17 @@
     python bench/scale.py --authorships 1000000 --engines duckdb
     python bench/scale.py --spark-authorships 2000000      # Spark on a smaller snapshot
     python bench/scale.py --keep /tmp/snapshots            # keep (and reuse) the snapshot
+    python bench/scale.py --distinct 1000000 --authorships 3000000   # realistic cardinality
 
 Builds gzipped JSON Lines in the real Work schema (``data/works/updated_date=*/part_NNN.gz``) in a
 temp dir. Affiliation strings are drawn, per author, from the ``aff`` fields of the shared paper
 lists (so their frequency distribution is that of real AI venues); authors per work from the same
-files. Each engine runs end to end (read, filter, explode, resolve distinct strings, aggregate,
+files. Those files hold only about 10,000 distinct strings, so the resolver is nearly free there;
+``--distinct N`` instead composes about N distinct strings from real parts of them (departments,
+institutions, cities, countries, recombined) and draws each author's from those, so the resolver
+sees the cardinality of a full snapshot (tens of millions of distinct strings) at a smaller size,
+and the figure to read is distinct strings resolved per second per core. Each engine runs
+end to end (read, filter, explode, resolve distinct strings, aggregate,
 write Parquet) in a child process; peak memory is the largest summed RSS of its process tree
 (the JVM included for Spark), sampled every 50 ms.
 
@@ -57,6 +63,46 @@ def author_pools() -> tuple[list[list[str]], list[int]]:
             for aff in affs:
                 authors.append([a.strip() for a in aff.split("+") if a.strip()])
     return authors, sizes
+
+
+_INSTITUTION = ("univ", "institut", "college", "school", "academy", "research", "lab", "inc", "ltd",
+                "corp", "hospital", "center", "centre", "polytechn", "ecole", "technolog")  # fmt: skip
+
+
+@lru_cache(maxsize=2)
+def composed_pool(distinct: int) -> list[list[str]]:
+    """About ``distinct`` different affiliation strings composed from real parts of the shared
+    lists' ``aff`` fields: [department,] institution[, city][, country], each part taken from
+    where real strings put it (the same in every process: a fixed seed)."""
+    departments: set[str] = set()
+    institutions: set[str] = set()
+    cities: set[str] = set()
+    countries: set[str] = set()
+    for path in sorted(SHARED.glob("*/*.json")):
+        for paper in json.loads(path.read_text(encoding="utf-8")):
+            for aff in str(paper.get("aff") or "").replace("+", ";").split(";"):
+                parts = [p.strip() for p in aff.split(",") if p.strip()]
+                if len(parts) < 2:
+                    continue
+                named = [any(word in part.lower() for word in _INSTITUTION) for part in parts]
+                if not named[-1] and len(parts[-1].split()) <= 3:
+                    countries.add(parts[-1])
+                if len(parts) >= 3 and not named[-2] and len(parts[-2].split()) <= 3:
+                    cities.add(parts[-2])
+                institutions.update(part for part, name in zip(parts, named, strict=True) if name)
+                if len(parts) >= 3 and named[1] and not named[0]:
+                    departments.add(parts[0])
+    pools = [sorted(departments), sorted(institutions), sorted(cities), sorted(countries)]
+    rng = random.Random(18)
+    found: dict[str, None] = {}
+    while len(found) < distinct:
+        dept, inst, city, country = (rng.choice(pool) for pool in pools)
+        parts = [dept] if rng.random() < 0.5 else []
+        parts.append(inst)
+        parts += [city] if rng.random() < 0.5 else []
+        parts += [country] if rng.random() < 0.7 else []
+        found[", ".join(parts)] = None
+    return [[text] for text in found]
 
 
 def _work(rng: random.Random, wid: int, authors: list[list[str]], sizes: list[int]) -> tuple[str, int]:
@@ -109,8 +155,10 @@ def _work(rng: random.Random, wid: int, authors: list[list[str]], sizes: list[in
 
 
 def _write_file(args: tuple[Path, int, int, int, int]) -> int:
-    path, first_id, count, seed, _ = args
+    path, first_id, count, seed, distinct = args
     authors, sizes = author_pools()
+    if distinct:
+        authors = composed_pool(distinct)
     rng = random.Random(seed)
     total = 0
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,21 +170,22 @@ def _write_file(args: tuple[Path, int, int, int, int]) -> int:
     return total
 
 
-def build_snapshot(root: Path, authorships: int) -> tuple[int, int]:
-    """Write a snapshot of about ``authorships`` authorships; returns (works, authorships)."""
+def build_snapshot(root: Path, authorships: int, distinct: int = 0) -> tuple[int, int]:
+    """Write a snapshot of about ``authorships`` authorships (affiliations drawn from the real
+    strings, or from ``distinct`` composed ones); returns (works, authorships)."""
     _, sizes = author_pools()
     works = int(authorships / (sum(sizes) / len(sizes)))
     jobs = []
     for index, first in enumerate(range(0, works, WORKS_PER_FILE)):
         date = f"2024-0{1 + index % 6}-01"
         path = root / "data" / "works" / f"updated_date={date}" / f"part_{index:03d}.gz"
-        jobs.append((path, 1_000_000_000 + first, min(WORKS_PER_FILE, works - first), index, 0))
+        jobs.append((path, 1_000_000_000 + first, min(WORKS_PER_FILE, works - first), index, distinct))
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         total = sum(pool.map(_write_file, jobs))
     return works, total
 
 
-def snapshot_at(root: Path, authorships: int) -> tuple[int, int]:
+def snapshot_at(root: Path, authorships: int, distinct: int = 0) -> tuple[int, int]:
     """Build the snapshot at ``root`` unless a finished one is there; returns (works, authorships)."""
     counts = root / "counts.json"
     start = time.perf_counter()
@@ -144,7 +193,7 @@ def snapshot_at(root: Path, authorships: int) -> tuple[int, int]:
         works, total = json.loads(counts.read_text())
         how = f"reused from {root}"
     else:
-        works, total = build_snapshot(root, authorships)
+        works, total = build_snapshot(root, authorships, distinct)
         counts.write_text(json.dumps([works, total]))
         how = f"built in {time.perf_counter() - start:.0f} s"
     mb = sum(f.stat().st_size for f in root.rglob("*.gz")) / 1e6
@@ -240,6 +289,9 @@ def main() -> None:
     parser.add_argument("--engines", default="duckdb,spark")
     parser.add_argument("--memory-limit", default="2GB")
     parser.add_argument("--keep", metavar="DIR", help="build the snapshot in DIR (reused when there)")
+    parser.add_argument(
+        "--distinct", type=int, default=0, help="compose about this many distinct strings (0: the real ones)"
+    )
     parser.add_argument("--run-engine", nargs=5, metavar=("ENGINE", "SNAPSHOT", "OUT", "CORES", "MEM"))
     args = parser.parse_args()
     if args.run_engine:
@@ -253,8 +305,9 @@ def main() -> None:
         for engine in engines:
             size = sizes[engine]
             if size not in built:
-                root = Path(args.keep or tmp) / f"snapshot-{size}"
-                built[size] = (str(root), snapshot_at(root, size)[1])
+                suffix = f"-distinct-{args.distinct}" if args.distinct else ""
+                root = Path(args.keep or tmp) / f"snapshot-{size}{suffix}"
+                built[size] = (str(root), snapshot_at(root, size, args.distinct)[1])
             root, total = built[size]
             for cores in (2,) if engine == "duckdb" else (1, 2):
                 cmd = [
@@ -270,12 +323,14 @@ def main() -> None:
                 load = os.getloadavg()[0]
                 figures, peak, cpu = measure(cmd)
                 wall = float(figures["wall"])  # type: ignore[arg-type]
+                strings = int(figures["strings"])  # type: ignore[call-overload]
                 print(
                     f"{engine:6} {cores} core(s): {wall:7.1f} s wall, peak RSS {peak / 2**30:.2f} GiB, "
                     f"{total / wall:,.0f} authorships/s ({total / wall / cores:,.0f} per core); "
                     f"{cpu:.1f} CPU s = {total / max(cpu, 1e-9):,.0f} authorships per CPU-second; "
                     f"{figures['works']:,} AI works, {figures['authorships']:,} of their authorships, "
-                    f"{figures['strings']:,} distinct strings; load average before {load:.1f}",
+                    f"{figures['strings']:,} distinct strings = {strings / wall / cores:,.0f} "
+                    f"strings/s per core; load average before {load:.1f}",
                     flush=True,
                 )
 
