@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import pickle
 import sys
 import sysconfig
@@ -250,6 +251,18 @@ def _swot_root() -> Path | None:
     return None
 
 
+def _swot_files(root: Path) -> list[tuple[tuple[str, ...], str]]:
+    """Every ``*.txt`` file under ``root``: its path parts below ``root`` and its path, in the
+    order of ``sorted(root.rglob("*.txt"))`` (without building a Path per file)."""
+    found = []
+    top = str(root)
+    for folder, _, files in os.walk(top):
+        below = os.path.relpath(folder, top)
+        prefix = () if below == "." else tuple(below.split(os.sep))
+        found += [((*prefix, name), os.path.join(folder, name)) for name in files if name.endswith(".txt")]
+    return sorted(found)
+
+
 def swot_institutions(valid_countries: Iterable[str]) -> list[Institution]:
     """Academic institutions from swot's domain list; the country comes from the domain."""
     root = _swot_root()
@@ -257,13 +270,14 @@ def swot_institutions(valid_countries: Iterable[str]) -> list[Institution]:
         return []
     valid = set(valid_countries)
     found: dict[str, Institution] = {}
-    for path in sorted(root.rglob("*.txt")):
-        labels = list(reversed(path.relative_to(root).with_suffix("").parts))
+    for parts, path in _swot_files(root):
+        labels = list(reversed((*parts[:-1], os.path.splitext(parts[-1])[0])))
         domain = ".".join(labels)
         country = tld_country(domain)
         if country not in valid:
             continue
-        names = [n.strip() for n in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            names = [n.strip() for n in handle.read().splitlines()]
         names = [n for n in names if n and fold(n)]
         if not names:
             continue
