@@ -87,3 +87,25 @@ def test_unknown_pair_is_a_usage_error(tmp_path):
     run("ingest", str(QUIRKS), "--db", db, cwd=tmp_path)
     done = run("analyze", "--db", db, "--pair", "US,Atlantis", cwd=tmp_path)
     assert done.returncode == 2 and "unknown country 'Atlantis'" in done.stderr
+
+
+def test_help_loads_no_heavy_library():
+    """`collabatlas --help` imports neither the library nor DuckDB, pyarrow, FastAPI, pandas."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from collabatlas.cli import app; "
+        "from typer.testing import CliRunner; CliRunner().invoke(app, ['--help']); "
+        "print(sorted(m for m in ('duckdb', 'pyarrow', 'fastapi', 'pandas', 'networkx', 'httpx', "
+        "'matplotlib', 'collabatlas.analyze', 'collabatlas.resolve') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_review_token_length_is_the_apps():
+    from collabatlas.cli import review
+    from collabatlas.review import security
+
+    assert review.MIN_TOKEN == security.MIN_TOKEN

@@ -6,14 +6,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from collabatlas.analyze.rules import CountingRules
 from collabatlas.cli.text import SafeConsole
 from collabatlas.store import DEFAULT_DB
+
+if TYPE_CHECKING:  # the commands import what they use when they run: `--help` stays fast
+    from collabatlas.analyze.rules import CountingRules
 
 app = typer.Typer(
     name="collabatlas",
@@ -92,6 +94,8 @@ def rules_from_options(
     companies: str = "site",
 ) -> CountingRules:
     """The counting rules from the options the analysis commands share."""
+    from collabatlas.analyze.rules import CountingRules
+
     return CountingRules.parse(
         pair,
         china_scope,

@@ -7,16 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from collabatlas.analyze import (
-    CountingRules,
-    collaboration,
-    compare_official_totals,
-    conventions,
-    counted_once,
-    country_totals,
-    top_pairs,
-)
-from collabatlas.analyze.pairs import PAIR_COUNTING
 from collabatlas.cli.app import (
     DEFAULT_DB_PATH,
     CompaniesOption,
@@ -36,14 +26,8 @@ from collabatlas.cli.app import (
 )
 from collabatlas.cli.tables import collaboration_table, country_table, pairs_table
 from collabatlas.errors import StoreError, UsageError
-from collabatlas.pipeline import check_affiliations_from, ingest_batches, read_sources
-from collabatlas.pipeline import resolve_affiliations as resolve_store
-from collabatlas.report.authorships import export_authorships
-from collabatlas.report.outputs import sidecar_path, write_json
-from collabatlas.report.pairs import export_pairs
-from collabatlas.review.summary import describe_review, review_summary
-from collabatlas.sources.http import CachedFetcher
-from collabatlas.store import Store
+
+# The library is imported inside each command, when it runs: `collabatlas --help` loads none of it.
 
 export_app = typer.Typer(help="Write tables for other tools.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -90,6 +74,10 @@ def ingest(
 ) -> None:
     """Read paper lists and papers' PDFs into the store and resolve their affiliations (all or
     nothing; a PDF that cannot be read is named and skipped)."""
+    from collabatlas.pipeline import check_affiliations_from, ingest_batches, read_sources
+    from collabatlas.sources.http import CachedFetcher
+    from collabatlas.store import Store
+
     if not sources and not pdfs and affiliations_from is None:
         raise UsageError("nothing to ingest", hint="give sources, --pdfs DIR or --affiliations-from")
     check_affiliations_from(affiliations_from)
@@ -105,7 +93,12 @@ def ingest(
 
         fetcher = CachedFetcher(refresh=refresh, on_retry=_waiting)
         read = read_sources(
-            sources or [], venue=venue, year=year, fetcher=fetcher, progress=report, mailto=mailto,
+            sources or [],
+            venue=venue,
+            year=year,
+            fetcher=fetcher,
+            progress=report,
+            mailto=mailto,
             pdfs=pdfs or (),
         )
         with Store(db) as store:  # opened only once every source has been read and checked
@@ -139,6 +132,9 @@ def resolve(
 ) -> None:
     """Resolve what is stale: affiliations new or resolved by another resolver fingerprint, and
     co-author contexts not yet resolved."""
+    from collabatlas.pipeline import resolve_affiliations as resolve_store
+    from collabatlas.store import Store
+
     with Store(db, create=False) as store:
         count = resolve_store(store, force=force)
     console.print(f"{count} resolutions written (new or stale strings and co-author contexts)")
@@ -146,6 +142,9 @@ def resolve(
 
 def _refresh_resolutions(db: Path) -> None:
     """Re-resolve what is stale before figures are read, saying so on stderr."""
+    from collabatlas.pipeline import resolve_affiliations as resolve_store
+    from collabatlas.store import Store
+
     if not Path(db).exists():
         return  # the read-only open that follows says there is no store
     try:
@@ -182,6 +181,19 @@ def analyze(
 ) -> None:
     """Print A–B collaboration and country totals per venue-year, with 95% Wilson intervals, the
     unassigned bucket and coverage, and the top country pairs; every table carries its conventions."""
+    from collabatlas.analyze import (
+        collaboration,
+        compare_official_totals,
+        conventions,
+        counted_once,
+        country_totals,
+        top_pairs,
+    )
+    from collabatlas.analyze.pairs import PAIR_COUNTING
+    from collabatlas.report.outputs import write_json
+    from collabatlas.review.summary import describe_review, review_summary
+    from collabatlas.store import Store
+
     rules = rules_from_options(
         pair,
         china_scope,
@@ -247,6 +259,10 @@ def export_authorships_command(
 ) -> None:
     """Write one row per authorship of the papers analyze counts, with its affiliations, countries
     and resolution method, and the countries the paper counts with."""
+    from collabatlas.report.authorships import export_authorships
+    from collabatlas.report.outputs import sidecar_path
+    from collabatlas.store import Store
+
     rules = rules_from_options(
         "US,CN",
         china_scope,
@@ -277,6 +293,11 @@ def export_pairs_command(
     """Write country pairs per venue-year: co-authored papers (whole counting), each country's
     papers and Salton's index. CSV gets its conventions in FILE.conventions.json beside it; GraphML
     carries them as the graph attribute 'conventions'."""
+    from collabatlas.analyze.rules import CountingRules
+    from collabatlas.report.outputs import sidecar_path
+    from collabatlas.report.pairs import export_pairs
+    from collabatlas.store import Store
+
     rules = CountingRules(
         china_scope=china_scope.lower(),
         accepted_only=not include_rejected,

@@ -7,9 +7,9 @@ Status 2 is the user's to fix (usage, option values, input files); status 1 is t
 from __future__ import annotations
 
 import errno
+import sys
 from dataclasses import dataclass
 
-import duckdb
 import typer
 
 try:  # typer >= 0.29 raises the exceptions of its vendored copy of click
@@ -64,7 +64,8 @@ def describe(exc: BaseException) -> Failure:
         reason = exc.strerror or str(exc) or type(exc).__name__
         hint = _OS_HINTS.get(exc.errno or 0, "check the path and the disk")
         return Failure(f"Error: {_one_line(name + reason)} (hint: {hint})", ENVIRONMENT)
-    if isinstance(exc, duckdb.Error):
+    duckdb = sys.modules.get("duckdb")  # not loaded: not a store error
+    if duckdb is not None and isinstance(exc, duckdb.Error):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return Failure(
             f"Error: the store failed: {_one_line(first)} (hint: the file may be truncated or damaged, "

@@ -6,14 +6,11 @@ import json
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from collabatlas.analyze import CountingRules
-from collabatlas.analyze.flow_trends import adoption_trends
-from collabatlas.analyze.flows import VIEWS, flow_matrix, headline, model_adoption
 from collabatlas.cli.app import (
     DEFAULT_DB_PATH,
     CountingOption,
@@ -27,11 +24,13 @@ from collabatlas.cli.app import (
 )
 from collabatlas.cli.commands import export_app
 from collabatlas.errors import StoreError, UsageError
-from collabatlas.report.flows import flows_document
-from collabatlas.report.mentions import export_mentions
-from collabatlas.report.outputs import sidecar_path
-from collabatlas.store import Store
-from collabatlas.technology.apply import DetectionReport, detect_pending
+
+if TYPE_CHECKING:
+    from collabatlas.analyze import CountingRules
+    from collabatlas.store import Store
+    from collabatlas.technology.apply import DetectionReport
+
+# The library is imported inside each command, when it runs: `collabatlas --help` loads none of it.
 
 TopOption = Annotated[int, typer.Option("--top", help="Model rows printed per table (JSON has all).")]
 MATRIX_COLUMNS = 8
@@ -39,12 +38,16 @@ MATRIX_COLUMNS = 8
 
 def _open(db: Path) -> Store:
     """The existing store at ``db``, opened for writing (detection stores mentions)."""
+    from collabatlas.store import Store
+
     if not db.exists():
         raise StoreError(f"{db}: no such store", hint="run 'collabatlas ingest' first")
     return Store(db)
 
 
 def _detect(store: Store, force: bool = False) -> DetectionReport:
+    from collabatlas.technology.apply import detect_pending
+
     with progress_bar() as bar:
         task = bar.add_task("detect", total=None) if bar else None
 
@@ -94,6 +97,10 @@ def flows(
     ] = "abstract",
 ) -> None:
     """Which models, from which country, papers by authors of each country mention and build on."""
+    from collabatlas.analyze.flow_trends import adoption_trends
+    from collabatlas.analyze.flows import VIEWS, flow_matrix, headline, model_adoption
+    from collabatlas.report.flows import flows_document
+
     if origin not in VIEWS:
         raise UsageError(f"unknown --origin {origin!r}", hint="use developer or lab")
     rules = replace(
@@ -279,6 +286,9 @@ def export_mentions_command(
     """Write one row per model mention: venue, year, paper, family, the model as written, its origin
     and lab country, role, field and sentence. Papers not yet scanned with the current catalog are
     scanned first; conventions go to FILE.conventions.json beside the CSV."""
+    from collabatlas.report.mentions import export_mentions
+    from collabatlas.report.outputs import sidecar_path
+
     with _open(db) as store:
         _detect(store)
         count = export_mentions(store, out, accepted_only=not include_rejected)

@@ -11,11 +11,10 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from collabatlas.analyze.mobility import MobilityRules, mobility, mobility_people
 from collabatlas.cli.app import DEFAULT_DB_PATH, DbOption, PairOption, ScopeOption, app, console
 from collabatlas.cli.tables import pct, share_cell
-from collabatlas.report.outputs import write_csv, write_json
-from collabatlas.store import Store
+
+# The library is imported inside each command, when it runs: `collabatlas --help` loads none of it.
 
 
 def footer(conventions: dict[str, Any]) -> Text:
@@ -91,6 +90,10 @@ def mobility_command(
 ) -> None:
     """Where the authors of the selected papers studied (origin) against where they were at the
     paper's date (destination), from their OpenReview profile histories: counts only, no names."""
+    from collabatlas.analyze.mobility import MobilityRules, mobility, mobility_people
+    from collabatlas.report.outputs import write_csv, write_json
+    from collabatlas.store import Store
+
     rules = MobilityRules.parse(
         pair,
         china_scope.lower(),

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from collabatlas.analyze import conventions, papers_behind
 from collabatlas.cli.app import (
     DEFAULT_DB_PATH,
     CompaniesOption,
@@ -23,8 +22,8 @@ from collabatlas.cli.app import (
     rules_from_options,
 )
 from collabatlas.cli.tables import papers_table
-from collabatlas.report.outputs import write_json
-from collabatlas.store import Store
+
+# The library is imported inside each command, when it runs: `collabatlas --help` loads none of it.
 
 
 @app.command()
@@ -51,6 +50,10 @@ def papers(
     """List the papers behind a count: by default the A–B papers of --pair (analyze's A–B column),
     with --country those behind that country's total (under --counting), each author's
     affiliations, the country each was resolved to, how, and with what confidence."""
+    from collabatlas.analyze import conventions, papers_behind
+    from collabatlas.report.outputs import write_json
+    from collabatlas.store import Store
+
     rules = rules_from_options(
         pair,
         china_scope,

@@ -8,10 +8,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from collabatlas.analyze.reconcile import Published, reconcile, save_reconciliation
 from collabatlas.cli.app import DEFAULT_DB_PATH, DbOption, PairOption, app, console
-from collabatlas.report.outputs import write_json
-from collabatlas.store import Store
+
+# The library is imported inside each command, when it runs: `collabatlas --help` loads none of it.
 
 
 @app.command("reconcile")
@@ -29,6 +28,10 @@ def reconcile_command(
     tracks, status, denominator, companies (site or headquarters) and source; print which agree
     (95% intervals overlap), the coverage the published count implies, and a sentence to quote.
     The result is kept in the store for the report's 'Published figures'."""
+    from collabatlas.analyze.reconcile import Published, reconcile, save_reconciliation
+    from collabatlas.report.outputs import write_json
+    from collabatlas.store import Store
+
     figure = Published.parse(published)
     with Store(db) as store:
         result = reconcile(store, venue, year, figure, pair=pair)

@@ -22,8 +22,8 @@ from collabatlas.cli.app import (
     console,
     rules_from_options,
 )
-from collabatlas.report.outputs import check_output_dir
-from collabatlas.store import Store
+
+# The library is imported inside each command, when it runs: `collabatlas --help` loads none of it.
 
 
 @app.command()
@@ -46,6 +46,9 @@ def report(
     """Write a self-contained, offline HTML report (index.html), its figures as SVG and PNG, and
     its tables as CSV with their conventions: headline, trend, country pairs, institutions,
     technology flow (when detected), the evidence list of papers and the methods."""
+    from collabatlas.report.outputs import check_output_dir
+    from collabatlas.store import Store
+
     rules = rules_from_options(
         pair,
         china_scope,

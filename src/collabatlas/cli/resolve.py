@@ -8,11 +8,8 @@ from typing import Annotated
 import typer
 
 from collabatlas.cli.app import DEFAULT_DB_PATH, DbOption, app, console
-from collabatlas.resolve.explain import explain
-from collabatlas.resolve.extra import add_registry, store_registry, store_sources
-from collabatlas.resolve.registries import ROR, UNIVERSITY_DOMAINS
-from collabatlas.resolve.registry import load_registry
-from collabatlas.store import Store
+
+# The library is imported inside each command, when it runs: `collabatlas --help` loads none of it.
 
 registry_app = typer.Typer(
     help="Add registries (ROR, university-domains) to the store.", no_args_is_help=True
@@ -30,6 +27,11 @@ def explain_command(
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
     """Show how one affiliation resolves: parts, clues, candidates, decision, confidence, rule."""
+    from collabatlas.resolve.explain import explain
+    from collabatlas.resolve.extra import store_registry
+    from collabatlas.resolve.registry import load_registry
+    from collabatlas.store import Store
+
     registry = load_registry()
     if Path(db).exists():
         with Store(db, read_only=True) as store:
@@ -39,6 +41,9 @@ def explain_command(
 
 
 def _add(kind: str, location: str, db: Path) -> None:
+    from collabatlas.resolve.extra import add_registry
+    from collabatlas.store import Store
+
     with Store(db) as store, store.transaction() as conn:
         added = add_registry(conn, kind, location)
     replaced = f"; replaced {', '.join(added.replaced)}" if added.replaced else ""
@@ -57,6 +62,8 @@ def add_ror(
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
     """Add the ROR data dump to the store's registry (its release is recorded as the version)."""
+    from collabatlas.resolve.registries import ROR
+
     _add(ROR, location, db)
 
 
@@ -66,12 +73,17 @@ def add_domains(
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
     """Add a university-domains JSON list (Hipo format) to the store's registry."""
+    from collabatlas.resolve.registries import UNIVERSITY_DOMAINS
+
     _add(UNIVERSITY_DOMAINS, location, db)
 
 
 @registry_app.command("list")
 def list_registries(db: DbOption = DEFAULT_DB_PATH) -> None:
     """List the registries added to the store, with their location and version."""
+    from collabatlas.resolve.extra import store_sources
+    from collabatlas.store import Store
+
     with Store(db, read_only=True) as store:
         rows = store_sources(store.conn)
     for source_id, kind, location, version, count in rows:

@@ -9,14 +9,11 @@ from typing import Annotated
 
 import typer
 
-from collabatlas.analyze import CountingRules
 from collabatlas.cli.app import DEFAULT_DB_PATH, DbOption, PairOption, ScopeOption, app, console
 from collabatlas.errors import UsageError
-from collabatlas.report.outputs import check_output_file
-from collabatlas.review.corrections_file import default_corrections_path, write_corrections
-from collabatlas.review.importer import import_corrections, sync_corrections
-from collabatlas.review.security import MIN_TOKEN, is_loopback
-from collabatlas.store import Store
+
+# The library is imported inside each command, when it runs: `collabatlas --help` loads none of it.
+MIN_TOKEN = 16  # review.security.MIN_TOKEN (which loads FastAPI); a test checks they agree
 
 corrections_app = typer.Typer(help="Share human corrections as a plain CSV file.", no_args_is_help=True)
 app.add_typer(corrections_app, name="corrections")
@@ -51,7 +48,12 @@ def review(
     """Serve the review app: the queue, items, papers and audits, in a browser."""
     import uvicorn
 
+    from collabatlas.analyze import CountingRules
+    from collabatlas.review.corrections_file import default_corrections_path
+    from collabatlas.review.importer import sync_corrections
+    from collabatlas.review.security import is_loopback
     from collabatlas.review.web import ReviewConfig, create_app
+    from collabatlas.store import Store
 
     if token == "generate":
         token = secrets.token_urlsafe(24)
@@ -87,6 +89,10 @@ def export_corrections(
     ] = None,
 ) -> None:
     """Write the store's corrections to a CSV file (atomically)."""
+    from collabatlas.report.outputs import check_output_file
+    from collabatlas.review.corrections_file import default_corrections_path, write_corrections
+    from collabatlas.store import Store
+
     path = check_output_file(out or default_corrections_path(db))
     with Store(db, create=False) as store:
         count = write_corrections(store, path)
@@ -100,6 +106,10 @@ def import_command(
     corrections: CorrectionsOption = None,
 ) -> None:
     """Apply a corrections file to the store (one transaction; the later write wins)."""
+    from collabatlas.review.corrections_file import default_corrections_path
+    from collabatlas.review.importer import import_corrections
+    from collabatlas.store import Store
+
     mirror = corrections or default_corrections_path(db)
     with Store(db, create=False) as store:
         report = import_corrections(store, path, mirror=mirror)

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from collabatlas.cli.app import DEFAULT_DB_PATH, DbOption, app, console
-from collabatlas.scale import WorkFilter
-from collabatlas.scale import snapshot as run_snapshot
-from collabatlas.store import Store
+
+# The library is imported inside each command, when it runs: `collabatlas --help` loads none of it.
 
 
 @app.command()
@@ -41,6 +40,10 @@ def snapshot(
     threads: Annotated[int | None, typer.Option(help="DuckDB threads (default: all cores).")] = None,
 ) -> None:
     """Resolve and aggregate every matching work of an OpenAlex snapshot; load the aggregates."""
+    from collabatlas.scale import WorkFilter
+    from collabatlas.scale import snapshot as run_snapshot
+    from collabatlas.store import Store
+
     flt = WorkFilter.parse(years, source_id, topic)
     with Store(db) as store:
         report = run_snapshot(

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pyarrow.compute as pc
 import typer
 from rich.table import Table
 
-from collabatlas.analyze.label_agreement import LabelAgreement, compare_labels
-from collabatlas.analyze.source_agreement import DIFFER, agreement_summary, compare_source
 from collabatlas.cli.app import DEFAULT_DB_PATH, DbOption, ScopeOption, app, console
-from collabatlas.store import Store
+
+if TYPE_CHECKING:
+    from collabatlas.analyze.label_agreement import LabelAgreement
+
+# The library is imported inside each command, when it runs: `collabatlas --help` loads none of it.
 
 
 @app.command()
@@ -43,6 +44,12 @@ def compare(
     """Papers where a source's countries (e.g. OpenAlex's), or a peer's labels (--labels), and
     collabatlas's differ; with --labels, agreement per author and per paper (countries folded by
     --china-scope)."""
+    import pyarrow.compute as pc
+
+    from collabatlas.analyze.label_agreement import compare_labels
+    from collabatlas.analyze.source_agreement import DIFFER, agreement_summary, compare_source
+    from collabatlas.store import Store
+
     if labels is not None:
         with Store(db, read_only=True) as store:
             agreement = compare_labels(

@@ -9,7 +9,6 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from collabatlas.analyze import UNASSIGNED, conventions_footer
 from collabatlas.cli.text import visible
 
 SMALL_MARK = "ˢ"  # not †, which affiliations print as a footnote or a joiner
@@ -45,11 +44,15 @@ def _table(title: str, columns: Sequence[str]) -> Table:
 
 def captioned(table: Table, conventions: Mapping[str, Any]) -> Group:
     """A table with its conventions printed under it, at the console's full width."""
+    from collabatlas.analyze.conventions import conventions_footer
+
     return Group(table, Text(visible(conventions_footer(conventions)), style="dim"))
 
 
 def collaboration_table(rows: Sequence[Mapping[str, Any]], conventions: Mapping[str, Any]) -> Group:
     """One row per venue-year: papers, coverage, unassigned, A, B, A–B and both shares."""
+    from collabatlas.analyze.rules import UNASSIGNED
+
     a, b = conventions["pair"]
     fractions = conventions["counting"] != "whole"
     columns = [
@@ -98,6 +101,8 @@ def _country_cells(r: Mapping[str, Any]) -> tuple[str, ...]:
 
 def country_table(rows: Sequence[Mapping[str, Any]], conventions: Mapping[str, Any], top: int = 10) -> Group:
     """Per venue-year: the ``top`` countries by credit and the pair, the others summed, unassigned."""
+    from collabatlas.analyze.rules import UNASSIGNED
+
     table = _table(
         f"Country totals ({conventions['counting']} counting)",
         ["venue", "year", "country", "papers", "share of all (95% CI)", "share of known (95% CI)"],

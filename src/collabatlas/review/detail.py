@@ -47,6 +47,7 @@ class PaperView:
     def author_page(self) -> int:
         """The 1-based page of ``AUTHORS_SHOWN`` authors that ``authors`` holds."""
         return self.author_offset // AUTHORS_SHOWN + 1
+
     alignment: list[str] = field(default_factory=list)  # how PDF/TEI sources linked the authors
 
 

@@ -118,6 +118,7 @@ class CachedFetcher:
             attempts = f"attempt {attempt + 2} of {self.max_retries + 1}"
             self.on_retry(f"{url}: {reason}; retrying in {seconds:.0f} s ({attempts})")
         self.sleep(seconds)
+
     @staticmethod
     def _success(url: str, response: httpx.Response) -> bytes:
         if not response.is_success:

@@ -289,6 +289,8 @@ _TOUCHED_AFFS = (
     "SELECT paper_id, author_position, aff_order, aff_key FROM authorship_affiliations "
     "WHERE paper_id IN (SELECT paper_id FROM merge_map)"
 )
+
+
 def set_affiliation_source(conn: duckdb.DuckDBPyConnection, choice: str) -> int:
     """Make ``choice`` (best, pdf, list, openreview) the store's affiliation source and rebuild
     every paper's affiliations with it, inside the caller's transaction; returns the papers."""

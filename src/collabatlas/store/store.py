@@ -15,7 +15,7 @@ import pyarrow as pa
 from collabatlas.errors import StoreError
 from collabatlas.store.migrations import migrate, migration_names
 
-DEFAULT_DB = "collabatlas.duckdb"
+DEFAULT_DB = "collabatlas.duckdb"  # also collabatlas.store.DEFAULT_DB, which needs no DuckDB
 
 
 class Store:
