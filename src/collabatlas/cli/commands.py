@@ -190,7 +190,6 @@ def analyze(
         top_pairs,
     )
     from collabatlas.analyze.pairs import PAIR_COUNTING
-    from collabatlas.report.outputs import write_json
     from collabatlas.review.summary import describe_review, review_summary
     from collabatlas.store import Store
 
@@ -234,6 +233,8 @@ def analyze(
                 soft_wrap=True,
             )
     if json_path:
+        from collabatlas.report.outputs import write_json  # loads the report package
+
         write_json(
             json_path,
             conventions_object,

@@ -71,6 +71,11 @@ class Institution:
     domains: tuple[str, ...] = ()
     source: str = CURATED
 
+    def __reduce__(self) -> tuple[type[Institution], tuple[Any, ...]]:
+        # Pickled as its field values (a frozen dataclass's default state is read back field by
+        # field, most of a cached registry's load time).
+        return Institution, tuple(getattr(self, name) for name in self.__slots__)
+
 
 @dataclass(frozen=True, slots=True)
 class Site:
