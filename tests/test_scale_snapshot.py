@@ -170,3 +170,18 @@ def test_cli_snapshot_then_analyze(tmp_path: Path):
     assert "Neural" in done.stdout
     done = run("snapshot", str(tmp_path / "missing"), "--db", db)
     assert done.returncode == 2 and "no such snapshot" in done.stderr
+
+
+def test_duckdb_pool_gives_the_one_process_tables(tmp_path):
+    """Resolving the distinct strings in two worker processes (small batches, so several go to
+    each) writes the same resolutions, work countries and country sets as one process."""
+    from collabatlas.scale.duckdb_engine import run_duckdb
+    from collabatlas.scale.plan import COUNTRY_SETS
+
+    one = run_duckdb(locate(str(SNAPSHOT)), WorkFilter(), tmp_path / "one", workers=1, batch_size=3)
+    two = run_duckdb(locate(str(SNAPSHOT)), WorkFilter(), tmp_path / "two", workers=2, batch_size=3)
+    assert one.affiliation_strings == two.affiliation_strings > 3
+    for name in (RESOLUTIONS, WORK_COUNTRIES, COUNTRY_SETS):
+        a = pq.read_table(tmp_path / "one" / name).to_pylist()
+        b = pq.read_table(tmp_path / "two" / name).to_pylist()
+        assert sorted(map(str, a)) == sorted(map(str, b)), name

@@ -7,14 +7,19 @@ affiliations, joins, sorts) spills to a scratch database and temp directory on d
 
 from __future__ import annotations
 
+import multiprocessing
 import tempfile
 import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from collabatlas.errors import InputError
+from collabatlas.resolve.many import workers as resolver_workers
 from collabatlas.resolve.registry import Registry, load_registry
 from collabatlas.scale.plan import (
     COUNTRY_SET_SCHEMA,
@@ -25,6 +30,7 @@ from collabatlas.scale.plan import (
     WORK_COUNTRIES,
     ScaleResult,
     resolve_arrow,
+    worker_registry,
 )
 from collabatlas.scale.snapshot import Snapshot, WorkFilter, duckdb_columns
 
@@ -67,16 +73,38 @@ def filter_sql(flt: WorkFilter) -> tuple[str, list[object]]:
     return " AND ".join(clauses), params
 
 
+def _resolve_raws(raws: list[str]) -> pa.RecordBatch:
+    """A pool worker's batch, resolved with its registry (loaded once per worker)."""
+    return resolve_arrow(
+        pa.RecordBatch.from_arrays([pa.array(raws, pa.string())], names=["raw"]), worker_registry()
+    )
+
+
 def _resolve_distinct(
-    reader: duckdb.DuckDBPyConnection, registry: Registry, path: Path, batch_size: int
+    reader: duckdb.DuckDBPyConnection, registry: Registry, path: Path, batch_size: int, workers: int = 1
 ) -> int:
-    """Stream the distinct strings through the resolver into a Parquet file; returns how many."""
+    """Stream the distinct strings through the resolver into a Parquet file; returns how many.
+
+    With ``workers`` > 1 the batches go to that many processes (each loads the shipped registry
+    once), at most two per worker in flight, written in their order."""
     count = 0
     batches = reader.sql("SELECT DISTINCT raw FROM affs").to_arrow_reader(batch_size)
     with pq.ParquetWriter(path, RESOLUTION_SCHEMA) as writer:
-        for batch in batches:
-            writer.write_batch(resolve_arrow(batch, registry))
-            count += batch.num_rows
+        if workers <= 1:
+            for batch in batches:
+                writer.write_batch(resolve_arrow(batch, registry))
+                count += batch.num_rows
+            return count
+        spawn = multiprocessing.get_context("spawn")  # no fork of a process running DuckDB threads
+        with ProcessPoolExecutor(workers, mp_context=spawn, initializer=worker_registry) as pool:
+            pending: deque[Future[pa.RecordBatch]] = deque()
+            for batch in batches:
+                pending.append(pool.submit(_resolve_raws, batch.column("raw").to_pylist()))
+                count += batch.num_rows
+                if len(pending) >= 2 * workers:
+                    writer.write_batch(pending.popleft().result())
+            while pending:
+                writer.write_batch(pending.popleft().result())
     return count
 
 
@@ -90,9 +118,16 @@ def run_duckdb(
     threads: int | None = None,
     temp_dir: str | Path | None = None,
     batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
 ) -> ScaleResult:
-    """Run the plan with DuckDB; write the Parquet outputs to ``out_dir`` (a local folder)."""
+    """Run the plan with DuckDB; write the Parquet outputs to ``out_dir`` (a local folder).
+
+    The distinct strings are resolved by ``workers`` processes (default ``$COLLABATLAS_WORKERS``,
+    else the CPU count, at most ``threads``) with the shipped registry; one process resolves them
+    with a ``registry`` given here."""
     start = time.perf_counter()
+    if workers is None:
+        workers = 1 if registry is not None else min(resolver_workers(), threads or resolver_workers())
     registry = registry or load_registry()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -146,7 +181,7 @@ def run_duckdb(
                 "SELECT count(*), coalesce(sum(n_authorships), 0) FROM works"
             ).fetchall()[0]
             resolutions = out / RESOLUTIONS
-            strings = _resolve_distinct(con.cursor(), registry, resolutions, batch_size)
+            strings = _resolve_distinct(con.cursor(), registry, resolutions, batch_size, workers)
             con.execute(
                 f"""
                 CREATE TABLE work_countries AS
