@@ -60,8 +60,9 @@ ENVIRONMENT = (
     Setting(
         "COLLABATLAS_WORKERS",
         "the CPU count",
-        "resolve/many.py",
-        "processes that resolve a batch of at least `resolve POOL_MIN_BATCH` strings (1: no pool)",
+        "resolve/many.py, scale/duckdb_engine.py",
+        "processes that resolve a batch of at least `resolve POOL_MIN_BATCH` strings, and the "
+        "distinct strings of a DuckDB `snapshot` (at most its threads); 1: no pool",
     ),
     Setting(
         "COLLABATLAS_SPARK_DRIVER_MEMORY",
