@@ -59,7 +59,7 @@ ENVIRONMENT = (
     ),
     Setting(
         "COLLABATLAS_WORKERS",
-        "the CPU count",
+        "1",
         "resolve/many.py, scale/duckdb_engine.py",
         "processes that resolve a batch of at least `resolve POOL_MIN_BATCH` strings, and the "
         "distinct strings of a DuckDB `snapshot` (at most its threads); 1: no pool",

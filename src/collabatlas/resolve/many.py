@@ -7,7 +7,7 @@
   registries) misses, and so does a registry without a computed fingerprint (one built by hand).
   ``COLLABATLAS_RESOLUTION_CACHE=off`` turns it off.
 - **A process pool** over chunks of a batch of at least :data:`POOL_MIN_BATCH` strings still to
-  resolve, with ``COLLABATLAS_WORKERS`` processes (default: the CPU count); the workers inherit
+  resolve, with ``COLLABATLAS_WORKERS`` processes (default 1: no pool); the workers inherit
   the registry when the platform forks, else each receives it once. The resolver is a pure
   function, so the answers are the serial ones, in order.
 """
@@ -48,11 +48,12 @@ def cache_enabled() -> bool:
 
 
 def workers() -> int:
-    """Processes for a large batch (``$COLLABATLAS_WORKERS``, default the CPU count)."""
+    """Processes for a large batch (``$COLLABATLAS_WORKERS``; default 1, no pool: on the shared
+    2-core machine it was measured, a pool of 2 was slower than one process, docs/scale.md)."""
     value = os.environ.get("COLLABATLAS_WORKERS", "").strip()
     if value.isdigit() and int(value) > 0:
         return int(value)
-    return os.cpu_count() or 1
+    return 1
 
 
 class ResolutionCache:

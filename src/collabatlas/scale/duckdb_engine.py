@@ -122,8 +122,8 @@ def run_duckdb(
 ) -> ScaleResult:
     """Run the plan with DuckDB; write the Parquet outputs to ``out_dir`` (a local folder).
 
-    The distinct strings are resolved by ``workers`` processes (default ``$COLLABATLAS_WORKERS``,
-    else the CPU count, at most ``threads``) with the shipped registry; one process resolves them
+    The distinct strings are resolved by ``workers`` processes (default ``$COLLABATLAS_WORKERS``, 1,
+    at most ``threads``) with the shipped registry; one process resolves them
     with a ``registry`` given here."""
     start = time.perf_counter()
     if workers is None:
