@@ -1,6 +1,7 @@
 """Score the resolver against Paper Copilot's labels, with a naive baseline side by side.
 
-    python bench/accuracy.py [FILE.json ...]      (default: every file in ../shared/.../labeled)
+    python bench/accuracy.py [FILE.json ...]      (default: the development lists in ../shared/.../labeled)
+    python bench/accuracy.py --by-venue           (fit venues and held-out venues, side by side)
 
 Per file and overall:
 - agreement: of single-affiliation authors with a usable label that we gave a country, the share
@@ -11,6 +12,11 @@ The naive baseline: country_converter on the comma-separated parts, else the dom
 country-code TLD with .edu as US.
 
 Then coverage alone on the unlabeled OpenReview files in ../shared/.../raw (no labels to agree with).
+
+``--by-venue`` splits the labeled files by venue: the held-out venues (``--hold-out``, default
+those in ``labels.HELD_OUT_VENUES``) are scored and never read for errors (``--show`` prints only
+the fit venues' disagreements); the fit venues' files are also split into the development lists
+(the ones the curated tables were written from) and their unseen venue-years.
 """
 
 from __future__ import annotations
@@ -24,12 +30,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labels import AS_CHINA, LABELED, RAW, LabeledAuthor, labeled_authors
+from labels import AS_CHINA, DEVELOPMENT, HELD_OUT_VENUES, LABELED, RAW, LabeledAuthor, labeled_authors
 
 from collabatlas.resolve import Resolution, load_registry, resolve_batch
 from collabatlas.resolve import clues as clues_module
 from collabatlas.resolve import resolver as resolver_module
 from collabatlas.resolve.geo import tld_country
+from collabatlas.resolve.registries import read_ror, read_university_domains
+from collabatlas.resolve.registry import Registry, with_extra
+from collabatlas.sources.venues import venue_year_from_name
 
 Pair = tuple[str, str]
 Resolver = Callable[[list[Pair], list[frozenset[str]]], list[str | None]]
@@ -63,10 +72,33 @@ class Score:
         return 2 * self.tp / denominator if denominator else 1.0
 
 
+# Registries added for a run (``--ror``, ``--domains``), as `collabatlas registry add-…` would.
+EXTRA: list[tuple[str, Path]] = []
+# Of the resolutions naming an institution, how many carry a ROR id (last run).
+ROR_IDS = [0, 0]
+
+
+def registry_for_run() -> Registry:
+    """The shipped registry, with the registries given on the command line merged in."""
+    registry = load_registry()
+    for kind, path in EXTRA:
+        reader = read_ror if kind == "ror" else read_university_domains
+        source, institutions = reader(path.read_bytes(), str(path))
+        registry = with_extra(registry, institutions, tag=source.sha256[:12])
+    return registry
+
+
 def collabatlas_resolver() -> Resolver:
     """The shipped resolver, as a function of distinct pairs."""
-    registry = load_registry()
-    return lambda pairs, contexts: [r.country for r in resolve_batch(pairs, registry, contexts)]
+    registry = registry_for_run()
+
+    def run(pairs: list[Pair], contexts: list[frozenset[str]]) -> list[str | None]:
+        found = resolve_batch(pairs, registry, contexts)
+        named = [r for r in found if r.institution_id]
+        ROR_IDS[:] = [sum(bool(getattr(r, "ror_id", None)) for r in named), len(named)]  # any release
+        return [r.country for r in found]
+
+    return run
 
 
 def naive_resolver() -> Resolver:
@@ -164,7 +196,7 @@ def _labeled_answers(files: list[Path]) -> list[tuple[LabeledAuthor, Resolution]
     context = coauthor_domains(authors)
     labeled = [a for a in authors if a.label is not None]
     pairs = sorted({a.affiliations[0] for a in labeled})
-    registry = load_registry()
+    registry = registry_for_run()
     found = dict(
         zip(pairs, resolve_batch(pairs, registry, [context.get(p, frozenset()) for p in pairs]), strict=True)
     )
@@ -211,6 +243,56 @@ def calibrate(files: list[Path]) -> None:
             print(f"  disagrees at {score:.1f}: {raw!r}")
 
 
+def _row(name: str, o: Score, n: Score | None = None) -> str:
+    line = f"{name:<26}{o.labeled:>8} | {o.agreement:>7.4f}{o.coverage:>7.4f}{o.f1:>7.4f}"
+    if n is not None:
+        line += f" | {n.agreement:>12.4f}{n.coverage:>7.4f}{n.f1:>7.4f}"
+    return line
+
+
+def by_venue(files: list[Path], held_out: Iterable[str], show: int) -> None:
+    """Fit venues and held-out venues scored apart, per venue and per group, naive beside."""
+    held = {v.lower() for v in held_out}
+    venue_of = {f.name: venue_year_from_name(f.name)[0] for f in files}
+    ours, _ = evaluate(files, collabatlas_resolver())
+    with_ror, named = ROR_IDS
+    naive, _ = evaluate(files, naive_resolver())
+    groups = {
+        "development lists": [f.name for f in files if f.name in DEVELOPMENT],
+        "fit: unseen years": [
+            f.name for f in files if f.name not in DEVELOPMENT and venue_of[f.name].lower() not in held
+        ],
+        "held-out venues": [f.name for f in files if venue_of[f.name].lower() in held],
+    }
+    groups["all unseen venue-years"] = groups["fit: unseen years"] + groups["held-out venues"]
+    print(f"held-out venues: {', '.join(sorted(held))}")
+    print(
+        f"{'venue (files)':<26}{'labeled':>8} | {'agree':>7}{'cover':>7}{'F1':>7} | "
+        f"{'naive agree':>12}{'cover':>7}{'F1':>7}"
+    )
+    for venue in sorted(set(venue_of.values()), key=lambda v: (v.lower() in held, v.lower())):
+        names = [n for n in ours if venue_of[n] == venue]
+        tag = "held out" if venue.lower() in held else "fit"
+        label = f"{venue} ({len(names)}, {tag})"
+        print(_row(label, merged(ours[n] for n in names), merged(naive[n] for n in names)))
+    print()
+    for group, names in groups.items():
+        if names:
+            print(
+                _row(
+                    f"{group} ({len(names)})", merged(ours[n] for n in names), merged(naive[n] for n in names)
+                )
+            )
+    for name in groups["all unseen venue-years"]:
+        print(_row(f"  {name}", ours[name], naive[name]))
+    share = with_ror / max(named, 1)
+    print(f"distinct pairs naming an institution: {named}, with a ROR id: {with_ror} ({share:.4f})")
+    if show:
+        fit = [d for n in ours if venue_of[n].lower() not in held for d in ours[n].disagreements]
+        for raw, domain, label, guess in fit[:show]:
+            print(f"  label {label} ours {guess}: {raw!r} [{domain}]")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -219,12 +301,28 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=0, help="print this many disagreements")
     parser.add_argument("--methods", action="store_true", help="agreement per resolver method")
     parser.add_argument("--calibrate", action="store_true", help="sweep the fuzzy-name threshold")
+    parser.add_argument("--by-venue", action="store_true", help="fit and held-out venues apart")
+    parser.add_argument(
+        "--hold-out",
+        default=",".join(HELD_OUT_VENUES),
+        help="comma-separated venues --by-venue holds out (default: %(default)s)",
+    )
+    parser.add_argument("--ror", type=Path, help="add this ROR v2 dump (zip or JSON) to the registry")
+    parser.add_argument("--domains", type=Path, help="add this university-domains JSON to the registry")
     args = parser.parse_args()
-    files = args.files or sorted(LABELED.glob("*.json"))
+    if args.ror:
+        EXTRA.append(("ror", args.ror))
+    if args.domains:
+        EXTRA.append(("domains", args.domains))
+    every = sorted(LABELED.glob("*.json"))
+    files = args.files or (every if args.by_venue else [f for f in every if f.name in DEVELOPMENT])
     if not files:
         sys.exit(f"no labeled files found under {LABELED}")
     if args.calibrate:
         calibrate(files)
+        return
+    if args.by_venue:
+        by_venue(files, [v.strip() for v in args.hold_out.split(",") if v.strip()], args.show)
         return
     if args.methods:
         by_method(files)

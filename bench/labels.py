@@ -20,6 +20,31 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "paper
 LABELED = SHARED / "labeled"
 RAW = SHARED / "raw"
 AS_CHINA = {"HK": "CN", "MO": "CN", "TW": "CN"}
+# The development lists: the files whose strings the curated tables were written from (resolver
+# 2.1). Every other labeled file is a venue-year the resolver was not developed on.
+DEVELOPMENT = frozenset(
+    f"{name}.json"
+    for name in (
+        "acl2022",
+        "aistats2025",
+        "colm2024",
+        "corl2024",
+        "iccv2017",
+        "icml2017",
+        "icml2018",
+        "icml2019",
+        "nips2014",
+        "nips2015",
+        "nips2016",
+        "nips2017",
+        "nips2018",
+        "uai2024",
+        "wacv2024",
+    )
+)
+# Venues held out whole by `accuracy.py --by-venue`: scored, never read for errors (no
+# disagreement of theirs is printed) while the resolver is worked on.
+HELD_OUT_VENUES = ("coling", "colt", "icra", "ijcai", "naacl")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ def test_columns_and_rows(store, registry, tmp_path):
             "affiliation_raw",
             "countries",
             "institution",
+            "ror_id",
             "confidence",
             "method",
             "alignment",
@@ -40,6 +41,8 @@ def test_columns_and_rows(store, registry, tmp_path):
     assert chen["affiliation_raw"] == "Google+Peking University"
     assert chen["countries"] == "US|CN"
     assert chen["institution"].count("|") == 1
+    # Each affiliation's institution with its ROR id, from the reviewed crosswalk ('' for none).
+    assert chen["ror_id"].split("|")[1] == "https://ror.org/02v51f717"
     assert not any(r["title"] == "A Rejected Paper" for r in rows)
     assert chen["alignment"] == "per-author"
     unaligned = [r for r in rows if r["title"] == "Fewer Affiliations Than Authors"]

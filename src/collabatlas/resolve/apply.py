@@ -126,6 +126,7 @@ def _resolution_columns(results: Sequence[Resolution], version: str) -> dict[str
         "resolver_version": [version] * len(results),
         "parts": [r.parts_json() for r in results],
         "source": [r.source for r in results],
+        "ror_id": [r.ror_id for r in results],
     }
 
 

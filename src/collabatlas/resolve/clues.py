@@ -7,7 +7,7 @@ Everything here is a pure function of the string, the domain and the registry.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -46,6 +46,7 @@ PLACE_PREPOSITIONS = words("place_prepositions")
 _NOT_AN_AFFILIATION = re.compile(r"\bcifar\b.*\bchair\b|^equal contributions?$|^corresponding authors?$")
 _TITLE_HINT = re.compile(r"chair|equal|corresponding", re.I)
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9&.'-]*")
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]+\b")
 # Thresholds (data/weights.json, each with how it was set).
 BIG_CITY = count("clue.big_city")
 SMALL_TOWN = count("clue.small_town")
@@ -131,7 +132,7 @@ def _suffix_place(part: str, index: int, places: Places) -> PlaceHit | None:
         if len(words) > size and " ".join(words[-size:]) in places.countries:
             return PlaceHit(index, part, COUNTRY, (places.countries[" ".join(words[-size:])],))
     last = strip_numbers(part).split()[-1:] if strip_numbers(part) else []
-    if last and last[0] in places.region_abbreviations and len(words) > 1:
+    if last and last[0] in places.region_abbreviations and last[0].isupper() and len(words) > 1:
         if last[0] in LEGAL_FORMS and " ".join(words[:-1]) not in places.cities:
             return None  # 'Spotify AB' is a Swedish company, not Alberta; 'Las Vegas NV' is Nevada
         return PlaceHit(index, part, REGION, places.region_abbreviations[last[0]], abbreviation=True)
@@ -289,9 +290,18 @@ def _name_hits(part: str, index: int, registry: Registry) -> list[NameHit]:
         if token.lower() in in_names:  # 'NYU' inside the name 'NYU Shanghai'
             continue
         if token in registry.acronyms and (token.isupper() or token == stripped):
+            if _is_place_code(token, registry) and not any(
+                _is_curated(registry, i) for i in registry.acronyms[token]
+            ):
+                continue  # 'UK', 'USA', 'CA' are places, whatever a bulk registry's acronyms say
             full = token == stripped.strip(".'-")
             hits.append(NameHit(index, token, "acronym", 0, tuple(registry.acronyms[token]), full=full))
     return hits
+
+
+def _is_place_code(token: str, registry: Registry) -> bool:
+    places = registry.places
+    return token in places.region_abbreviations or fold(token) in places.countries
 
 
 def _acronym_tokens(part: str) -> list[str]:
@@ -344,26 +354,80 @@ def _words_close(words: list[str], others: list[str]) -> bool:
     return all(process.extractOne(w, others, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) for w in words)
 
 
-def _role(part: str, hits: list[NameHit], place: PlaceHit | None) -> str:
-    """What a part is: a place, an organisation, a sub-unit of one, or something else."""
+def _role(part: str, hits: list[NameHit], place: PlaceHit | None, registry: Registry) -> str:
+    """What a part is: a place, an organisation, a sub-unit of one, or something else ('Institute
+    of Mathematics' is a sub-unit even where a bulk registry has an institute of that name)."""
     if place and place.kind in (COUNTRY, REGION, CITY):
         return place.kind
     words = fold(part).split()
-    if words and words[0] in SUB_UNIT_WORDS and not any(h.full for h in hits):
+    if words and words[0] in SUB_UNIT_WORDS and not any(_curated_full(h, registry) for h in hits):
         return SUB_UNIT
     if hits or ORGANISATION_WORDS & set(words):
         return ORGANISATION
     return OTHER
 
 
-def _site_hit(parts: list[str], registry: Registry) -> int | None:
+def _curated_full(hit: NameHit, registry: Registry) -> bool:
+    """A hit that is the whole part and names a curated institution."""
+    return hit.full and any(_is_curated(registry, i) for i in hit.institutions)
+
+
+def _site_hit(
+    parts: list[str], registry: Registry, places: Sequence[PlaceHit], names: Sequence[NameHit]
+) -> int | None:
+    """The named site of a multinational: the longest site name in the string, unless another
+    site named too is in a country the string names ('Noah's Ark Lab, Huawei Technologies
+    Canada' is Huawei Canada); a site acronym in capitals ('MSRA'); else a near-name of a site
+    when the string names no institution exactly ('Microsft Research Asia')."""
+    named = {c for h in places for c in h.countries[:1]}
+    first = None
+    for site in _site_names_in(parts, registry):
+        if not named or registry.sites[site].country in named:
+            return site  # the longest, or the first in a country the string names
+        first = site if first is None else first
+    if first is not None:
+        return first
+    if names or not registry.site_names:
+        return None
+    return _fuzzy_site(parts, registry)
+
+
+def _site_names_in(parts: list[str], registry: Registry) -> Iterator[int]:
+    """Sites named in the string, longest names first, then site acronyms in capitals."""
     words = [w for part in parts for w in name_key(part).split()]  # name_key of the joined parts
     starts = [i for i, w in enumerate(words) if w in registry.site_first_words]
-    for size in range(min(8, len(words)), 0, -1):
+    seen: set[int] = set()
+    for size in range(min(8, len(words)), 0, -1) if starts else ():
         for start in starts:
-            found = registry.site_names.get(" ".join(words[start : start + size]))
-            if found is not None and start + size <= len(words):
-                return found
+            site = registry.site_names.get(" ".join(words[start : start + size]))
+            if site is not None and start + size <= len(words) and site not in seen:
+                seen.add(site)
+                yield site
+    if registry.site_acronyms and not registry.site_acronyms.keys().isdisjoint(
+        _CAPITALS.findall(" ".join(parts))
+    ):
+        for part in parts:
+            for token in _acronym_tokens(part):
+                site = registry.site_acronyms.get(token)
+                if site is not None and site not in seen:
+                    seen.add(site)
+                    yield site
+
+
+def _fuzzy_site(parts: list[str], registry: Registry) -> int | None:
+    keys: list[str] = []
+    for part in parts:
+        key = name_key(strip_numbers(part))
+        # Only parts that begin like a site's organisation ('Microsft' like 'Microsoft').
+        if len(key.split()) < 2 or key[:3] not in registry.site_prefixes:
+            continue
+        keys = keys or list(registry.site_names)
+        best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+        if best is None:
+            continue
+        name = best[0]
+        if _words_close(_check_words(name), key.split()) and _words_close(_check_words(key), name.split()):
+            return registry.site_names[name]
     return None
 
 
@@ -380,6 +444,10 @@ def find_clues(raw: str, domain: str, registry: Registry, context: Iterable[str]
     said = _memo(registry, "string", tuple(parts), _string_clues, parts, registry)
     clues.not_an_institution, hits, names, roles, clues.site, markers, clues.word_institutions = said
     clues.places, clues.names, clues.roles = list(hits), list(names), list(roles)
+    qualified = _qualified_names(raw, parts, registry)
+    if qualified:  # a name that goes on into a parenthesis replaces the names found in its part
+        clues.names = [h for h in clues.names if h.part not in qualified]
+        clues.names += [h for hits in qualified.values() for h in hits]
     clues.markers = list(markers)
     if domain:
         clues.domain_suffix, found = registry.institutions_for_domain(domain)
@@ -432,7 +500,7 @@ def _part_clues(part: str, registry: Registry) -> _PartClues:
     place = place or _suffix_place(part, 0, places)
     if place is None and not hits:
         hits = _fuzzy_hits(part, 0, registry)
-    return tuple(hits), place, _role(part, hits, place)
+    return tuple(hits), place, _role(part, hits, place, registry)
 
 
 def _string_clues(parts: Sequence[str], registry: Registry) -> _StringClues:
@@ -466,10 +534,26 @@ def _string_clues(parts: Sequence[str], registry: Registry) -> _StringClues:
         tuple(place_hits),
         tuple(names),
         tuple(roles),
-        _site_hit(listed, registry),
+        _site_hit(listed, registry, place_hits, names),
         tuple(_markers(listed, registry)),
         words,
     )
+
+
+def _qualified_names(raw: str, parts: list[str], registry: Registry) -> dict[int, list[NameHit]]:
+    """Curated names that go on into a parenthesis ('The Hong Kong University of Science and
+    Technology (Guangzhou)' is the Guangzhou campus, not the one in Hong Kong), by part."""
+    found: dict[int, list[NameHit]] = {}
+    if "(" not in raw:
+        return found
+    for index in range(len(parts) - 1):
+        if f"({parts[index + 1]}" not in raw:
+            continue
+        key = name_key(f"{parts[index]} {parts[index + 1]}")
+        curated = tuple(i for i in registry.names.get(key, ()) if _is_curated(registry, i))
+        if curated:
+            found[index] = [NameHit(index, key, "name", len(key.split()), curated, full=True)]
+    return found
 
 
 def _covered(names: set[str]) -> set[str]:

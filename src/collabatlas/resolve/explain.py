@@ -41,6 +41,8 @@ class Explanation:
         ] or ["  (none)"]
         decided = f"{r.institution or '-'} / {r.country or 'unresolved'}"
         out.append(f"decision: {decided}  confidence {r.confidence:.2f}")
+        if r.ror_id:
+            out.append(f"ror: {r.ror_id}")
         out.append(f"rule: {r.method}" + (f" (source: {r.source})" if r.source else ""))
         out.append(f"reason: {r.reason}")
         return out

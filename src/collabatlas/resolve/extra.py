@@ -112,7 +112,19 @@ def store_institutions(conn: duckdb.DuckDBPyConnection) -> list[Institution]:
         "FROM registry_institutions ORDER BY source_id, id"
     ).fetchall()
     return [
-        Institution(r[0], r[1], r[2], r[3], r[4], tuple(r[5]), tuple(r[6]), tuple(r[7]), r[8]) for r in rows
+        Institution(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            tuple(r[5]),
+            tuple(r[6]),
+            tuple(r[7]),
+            r[8],
+            ror_id=r[0] if str(r[8]).startswith(f"{ROR}:") else "",
+        )
+        for r in rows
     ]
 
 

@@ -110,6 +110,7 @@ def ror_institutions(records: Iterable[Mapping[str, Any]], source_id: str) -> li
                 acronyms=tuple(acronyms),
                 domains=tuple(domains),
                 source=source_id,
+                ror_id=str(record.get("id", "")),
             )
         )
     return found

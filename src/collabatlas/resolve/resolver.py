@@ -30,11 +30,11 @@ from collabatlas.resolve.clues import (
     PlaceHit,
     find_clues,
 )
-from collabatlas.resolve.knowledge import count, weight
+from collabatlas.resolve.knowledge import count, weight, word_map
 from collabatlas.resolve.registry import CURATED, GENERIC_WORDS, Institution, Registry, distinctive_words
 from collabatlas.resolve.text import fold, name_key, strip_numbers
 
-RESOLVER_VERSION = "2.2.0"
+RESOLVER_VERSION = "2.3.0"
 
 # Methods (stored with every resolution); the step that gives each is in STEPS.
 STRING_COUNTRY = "string-country"
@@ -74,6 +74,9 @@ METHODS = (
 COMPANY_KINDS = frozenset({"company"})
 # Two candidates in different countries closer than this are ambiguous.
 MARGIN = weight("margin")
+# Countries whose states a town's name is followed by ('Lebanon, NH').
+_STATE_COUNTRIES = frozenset({"US", "CA", "AU"})
+_TERRITORIES = word_map("special_territories")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,7 @@ class Resolution:
     candidates: tuple[Candidate, ...] = ()
     parts: tuple[tuple[str, str], ...] = ()  # (part, role) as parsed
     source: str = ""  # the registry the institution came from ('curated', 'swot', 'ror:…')
+    ror_id: str | None = None  # the institution's ROR id ('https://ror.org/…'), where one is known
 
     def candidates_json(self) -> str:
         """The candidates as a JSON array (how the store keeps them)."""
@@ -170,11 +174,22 @@ def _explicit_country(
     institution's country ('Rutgers University, New Brunswick').
     """
     cities = [h for h in clues.places if h.kind == CITY]
+    states = {h.part: h for h in clues.places if h.kind == REGION and set(h.countries) & _STATE_COUNTRIES}
     hits = []
     for hit in (h for h in clues.places if h.kind in (COUNTRY, REGION)):
         if hit.abbreviation and any(not set(hit.countries) & set(c.countries) for c in cities):
             continue
-        if hit.abbreviation and inst and inst.kind not in COMPANY_KINDS and inst.country not in hit.countries:
+        state = states.get(hit.part + 1)
+        if hit.kind == COUNTRY and state and not set(hit.countries) & set(state.countries):
+            continue  # 'Lebanon, NH': a town followed by its state, not the country Lebanon
+        town = any(c.part == hit.part - 1 and set(c.countries) & set(hit.countries) for c in cities)
+        if (
+            hit.abbreviation
+            and inst
+            and inst.kind not in COMPANY_KINDS
+            and inst.country not in hit.countries
+            and not town  # 'San Jose, CA' is a town and its state
+        ):
             continue  # 'MS, Ludong University': a degree, not Mississippi
         if (
             hit.kind == REGION
@@ -186,12 +201,29 @@ def _explicit_country(
         hits.append(hit)
     if not hits:
         return None, None
+    country, found = _agreed_country(clues, inst, hits, cities)
+    if country and found:
+        return _territory(country, found, clues, inst)
+    return None, None
+
+
+def _agreed_country(
+    clues: Clues, inst: Institution | None, hits: list[PlaceHit], cities: list[PlaceHit]
+) -> tuple[str | None, PlaceHit | None]:
     allowed = set(hits[0].countries)
     for hit in hits[1:]:
         allowed &= set(hit.countries)
     if allowed:
+        # A part that could be several ('Georgia': the country or the US state) is read in the
+        # country of the city before it ('Atlanta, Georgia'), else the institution's or domain's.
         for hit in reversed(hits):
-            for country in hit.countries:
+            before = [c for c in cities if c.part < hit.part]
+            prefer = [
+                *(before[-1].countries[:1] if before else ()),
+                inst.country if inst else "",
+                clues.tld_country,
+            ]
+            for country in (*(p for p in prefer if p and p in hit.countries[1:]), *hit.countries):
                 if country in allowed:
                     return country, hit
     # Conflicting places ('Technion, Israel / MTA-SZTE, Hungary'): the one the institution or
@@ -204,6 +236,22 @@ def _explicit_country(
         if hit.kind == COUNTRY and not hit.abbreviation:
             return hit.countries[0], hit
     return hits[0].countries[0], hits[0]
+
+
+def _territory(country: str, hit: PlaceHit, clues: Clues, inst: Institution | None) -> tuple[str, PlaceHit]:
+    """'Kowloon, China' is Hong Kong: a city, district or institution of a territory written
+    beside its sovereign's name decides (``special_territories`` in data/words.json)."""
+    for territory, sovereign in _TERRITORIES.items():
+        if sovereign != country:
+            continue
+        for place in clues.places:
+            if place.kind in (CITY, REGION) and place.countries[:1] == (territory,):
+                return territory, place
+        # 'The University of Hong Kong, China', not 'The Chinese University of Hong Kong, Shenzhen'.
+        mainland = any(p.kind in (CITY, REGION) and p.countries[:1] == (sovereign,) for p in clues.places)
+        if inst and inst.country == territory and not mainland:
+            return territory, hit
+    return country, hit
 
 
 def _city_countries(text: str, registry: Registry) -> list[str]:
@@ -268,15 +316,24 @@ _PLACE_BONUS = weight("score.place_bonus")
 _TLD_BONUS = weight("score.tld_bonus")
 _COAUTHOR_INSTITUTION_BONUS = weight("score.coauthor_institution_bonus")
 _COAUTHOR_COUNTRY_BONUS = weight("score.coauthor_country_bonus")
+_BULK_CONTRADICTED = weight("score.bulk_contradicted_penalty")
 
 
 def _named(clues: Clues, registry: Registry) -> dict[int, tuple[float, str]]:
     """Institutions the string names, with the strength of the naming and how it was found."""
     named: dict[int, tuple[float, str]] = {}
+    # Parts outside sub-units that name a curated institution ('…, EPFL').
+    curated_elsewhere = any(clues.roles[h.part] == SUB_UNIT for h in clues.names) and any(
+        clues.roles[h.part] != SUB_UNIT
+        and any(registry.institutions[i].source == CURATED for i in h.institutions)
+        for h in clues.names
+    )
     for hit in clues.names:
         sub_unit = clues.roles[hit.part] == SUB_UNIT
         for index in hit.institutions:
             curated = registry.institutions[index].source == CURATED
+            if sub_unit and not curated and curated_elsewhere:
+                continue  # 'Institute of Mathematics, EPFL': EPFL's, not a namesake elsewhere
             if hit.via == "name":
                 base = _EXACT + _EXACT_PER_WORD * min(hit.words, _EXACT_MAX_WORDS)
                 base += _EXACT_WHOLE if hit.full else 0.0
@@ -291,7 +348,11 @@ def _named(clues: Clues, registry: Registry) -> dict[int, tuple[float, str]]:
                 named[index] = (base, hit.via)
     # The domain's institution, when the string names it loosely and no exact name covers the
     # part ('Ecole Polytechnique Federale Lausanne' with epfl.ch, not 'Google DeepMind' with google.com).
-    partial = not any(h.full for h in clues.names if h.via == "name")
+    partial = not any(
+        h.full and any(registry.institutions[i].source == CURATED for i in h.institutions)
+        for h in clues.names
+        if h.via == "name"
+    )
     for index in clues.domain_institutions:
         if partial and index not in named and _shares_a_word(registry.institutions[index], clues):
             named[index] = (_DOMAIN_AND_NAME, "domain+name")
@@ -301,16 +362,27 @@ def _named(clues: Clues, registry: Registry) -> dict[int, tuple[float, str]]:
 def _candidates(clues: Clues, registry: Registry) -> list[tuple[float, int, str]]:
     """(score, institution index, via), best first."""
     named = _named(clues, registry)
-    if not named:
-        named = {i: (_DOMAIN_ONLY, "domain") for i in clues.domain_institutions}
+    if all(_weak_bulk(registry.institutions[i], via) for i, (_, via) in named.items()):
+        # The domain's institution stays a candidate beside acronyms, near-names and unit names
+        # only a bulk registry knows ('Applied Artificial Intelligence Lab' at robots.ox.ac.uk).
+        for i in clues.domain_institutions:
+            named.setdefault(i, (_DOMAIN_ONLY, "domain"))
     places = [c for h in clues.places if h.kind != "embedded" for c in h.countries[:1]]
     places += [c for h in clues.places if h.kind in (COUNTRY, REGION) for c in h.countries]
+    stated: set[str] = set()
+    if any(via == "fuzzy" for _, via in named.values()):
+        stated = {c for h in clues.places if h.kind != "embedded" for c in h.countries}
+        stated |= {country for _, country in clues.markers}
     context = set(clues.context_institutions)
     context_countries = {registry.institutions[i].country for i in context}
     scored = []
     for index, (base, via) in named.items():
         inst = registry.institutions[index]
+        if via == "fuzzy" and stated and inst.country not in stated:
+            continue  # a near-name across a country the string states ('Indian' is not 'Indiana')
         score = base + (_CURATED_BONUS if inst.source == CURATED else 0.0)
+        if inst.source != CURATED and _contradicted(inst, clues, registry):
+            score -= _BULK_CONTRADICTED
         score += _DOMAIN_BONUS if index in clues.domain_institutions else 0.0
         score += _PLACE_BONUS if inst.country in places else 0.0
         score += _TLD_BONUS if clues.tld_country and inst.country == clues.tld_country else 0.0
@@ -320,6 +392,28 @@ def _candidates(clues: Clues, registry: Registry) -> list[tuple[float, int, str]
             score += _COAUTHOR_COUNTRY_BONUS
         scored.append((round(score, 3), index, via))
     return sorted(scored, key=lambda s: (-s[0], s[1]))
+
+
+def _weak_bulk(inst: Institution, via: str) -> bool:
+    """A bulk registry's institution named by an acronym or a near-name, or one that is a unit
+    (a lab, a centre: ROR's facilities) rather than a university or a company."""
+    return inst.source != CURATED and (
+        via in ("acronym", "fuzzy") or inst.kind not in ("university", "company")
+    )
+
+
+def _contradicted(inst: Institution, clues: Clues, registry: Registry) -> str:
+    """What in the string contradicts a bulk registry row's country: the e-mail domain's
+    institution or country suffix ('.ca' beside a row that says DZ), or a city or country part."""
+    for owner in (registry.institutions[i] for i in clues.domain_institutions):
+        if owner.country != inst.country:
+            return f"the domain {clues.domain} belongs to {owner.name} ({owner.country})"
+    if clues.tld_country and clues.tld_country not in (inst.country, "US"):
+        return f"the domain {clues.domain} points to {clues.tld_country}"
+    for hit in clues.places:
+        if hit.kind in (COUNTRY, CITY) and not hit.abbreviation and inst.country not in hit.countries:
+            return f"the string names {hit.text!r} ({hit.countries[0]})"
+    return ""
 
 
 def _candidate(registry: Registry, score: float, index: int, via: str) -> Candidate:
@@ -436,6 +530,7 @@ class Case:
             tuple(self.candidates) if candidates else (),
             tuple(zip(clues.parts, clues.roles, strict=True)),
             inst.source if inst else "",
+            (inst.ror_id or None) if inst else None,
         )
 
     def decide(self) -> Resolution:
@@ -521,15 +616,20 @@ def named_site(case: Case) -> Resolution | None:
         tuple(case.candidates),
         tuple(zip(case.clues.parts, case.clues.roles, strict=True)),
         CURATED,
+        (owner.ror_id or None) if owner else None,  # the organisation's: sites have no crosswalk row
     )
 
 
 def company_place(case: Case) -> Resolution | None:
     """For a company or an institution only a bulk registry knows, a city the string names
-    (`"Google, London"` → GB), else a place inside a longer name, when it is not the home."""
+    (`"Google, London"` → GB), else a place inside a longer name, when it is not the home; for
+    any institution, a country written into its name (`"Honda Research Institute USA"`,
+    `"Monash University Malaysia"`): the branch in that country."""
     inst = case.inst
-    if inst is None or (inst.kind not in COMPANY_KINDS and inst.source == CURATED):
+    if inst is None:
         return None
+    if inst.kind not in COMPANY_KINDS and inst.source == CURATED:
+        return _branch_country(case, inst)
     country, hit = _city_country(case.clues, case.registry, case.prefer())
     method, confidence = STRING_CITY, weight("confidence.company_city")
     if not (country and hit):
@@ -540,6 +640,26 @@ def company_place(case: Case) -> Resolution | None:
     return case.answer(
         inst, country, confidence, method, f"{inst.name} with the place {hit.text!r} ({country})"
     )
+
+
+def _branch_country(case: Case, inst: Institution) -> Resolution | None:
+    """A country's name in the same part as the institution's name, outside it."""
+    index = case.registry.by_id.get(inst.id)
+    own_parts = {h.part for h in case.clues.names if index in h.institutions}
+    countries = case.registry.places.countries
+    for hit in reversed(case.clues.places):
+        if hit.kind == "embedded" and hit.part in own_parts and hit.text in countries:
+            country = hit.countries[0]
+            if country == inst.country:
+                return None
+            return case.answer(
+                inst,
+                country,
+                weight("confidence.company_place"),
+                STRING_PLACE,
+                f"{inst.name} with the country {hit.text!r} in its name ({country})",
+            )
+    return None
 
 
 def company_domain(case: Case) -> Resolution | None:
@@ -591,6 +711,13 @@ def institution_home(case: Case) -> Resolution | None:
     if place and hit and place != home:
         confidence -= weight("confidence.place_contradiction_penalty")
         notes.append(f"but the string names {hit.text!r} ({place})")
+    conflict = _contradicted(inst, clues, case.registry) if inst.source != CURATED else ""
+    if conflict:
+        # A bulk registry row against the string: kept for review, below the review threshold.
+        if not notes:
+            confidence -= weight("confidence.place_contradiction_penalty")
+            notes.append(f"but {conflict}")
+        notes.append(f"the {inst.source} row says {home}: kept for review")
     reason = f"{case.via or 'name'} match {inst.name!r} ({inst.source}) in {home}"
     return case.answer(inst, home, confidence, method, reason, notes)
 

@@ -28,6 +28,10 @@ _ANY_DIGIT = re.compile(r"\d")
 _FOOTNOTE_MARKS = frozenset("*†‡§¶")
 # Dotted acronyms: 'I.B.M.' → 'IBM', 'T.J.' → 'TJ'.
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
+# Mojibake: UTF-8 read as Latin-1 or Windows-1252 ('UniversitÃ© de MontrÃ©al'); ftfy repairs it.
+_MOJIBAKE_HINT = re.compile("[ÃÂâ€Å]")
+# An apostrophe lost to a replacement mark: 'People¿s Republic of China', 'Queen�s University'.
+_LOST_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[¿�](?=s\b)")
 
 # Abbreviations expanded before matching names (curated, data/words.json).
 _EXPANSIONS = word_map("expansions")
@@ -39,10 +43,21 @@ def extract_email_domain(raw: str) -> str:
     return match.group(1).lower() if match else ""
 
 
+def repair(raw: str) -> str:
+    """Mend broken text: mojibake (ftfy: 'UniversitÃ© de MontrÃ©al' → 'Université de Montréal')
+    and apostrophes lost to a replacement mark ('People¿s' → "People's")."""
+    if _MOJIBAKE_HINT.search(raw):
+        import ftfy  # imported only for strings that look broken
+
+        raw = ftfy.fix_text(raw)
+    return _LOST_APOSTROPHE.sub("'", raw) if "¿" in raw or "�" in raw else raw
+
+
 def clean(raw: str) -> str:
-    """Drop e-mail addresses, ORCIDs, URLs and footnote marks ('Sinica3', 'NVIDIA§'), mend LaTeX
-    accents ('Montr ´eal' → 'Montreal'); fold white space."""
+    """Drop e-mail addresses, ORCIDs, URLs and footnote marks ('Sinica3', 'NVIDIA§'), mend
+    mojibake and LaTeX accents ('Montr ´eal' → 'Montreal'); fold white space."""
     # Each pattern runs only where the characters it needs are present (most strings have none).
+    raw = repair(raw)
     digits = _ANY_DIGIT.search(raw) is not None
     text = _EMAIL.sub(" ", raw) if "@" in raw else raw
     text = _ORCID.sub(" ", text) if digits else text
