@@ -153,9 +153,10 @@ class Registry:
             # 'Allen Institute of AI' is written for 'Allen Institute for AI', where no other
             # name is written so ('Council of …' and 'Council for Scientific and Industrial
             # Research' are two).
-            of = " ".join("of" if w == "for" else w for w in key.split())
-            if of != key and of not in taken and of not in names:
-                names[of] = list(indexes)
+            if "for " in key:
+                of = " ".join("of" if w == "for" else w for w in key.split())
+                if of != key and of not in taken and of not in names:
+                    names[of] = list(indexes)
         self.names, self.acronyms, self.domains = dict(names), dict(acronyms), dict(domains)
         self.identifying_words = _identifying_words(self.institutions, self.names)
         self.marker_first_words = frozenset(k.split()[0] for k in self.markers)
