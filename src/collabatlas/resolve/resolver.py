@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 
 from collabatlas.resolve.clues import (
     CITY,
@@ -90,6 +91,9 @@ class Candidate:
     via: str
 
 
+_CANDIDATE_FIELDS = tuple(f.name for f in dataclass_fields(Candidate))  # asdict's keys, without its copying
+
+
 @dataclass(frozen=True, slots=True)
 class Resolution:
     """The resolver's answer for one (affiliation, domain), with its provenance."""
@@ -107,7 +111,8 @@ class Resolution:
 
     def candidates_json(self) -> str:
         """The candidates as a JSON array (how the store keeps them)."""
-        return json.dumps([asdict(c) for c in self.candidates], ensure_ascii=False)
+        fields = _CANDIDATE_FIELDS
+        return json.dumps([{f: getattr(c, f) for f in fields} for c in self.candidates], ensure_ascii=False)
 
     def parts_json(self) -> str:
         """The parsed parts as a JSON array of {part, role}."""

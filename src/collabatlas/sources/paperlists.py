@@ -224,8 +224,10 @@ def _with_people(paper: PaperRecord, record: dict[str, Any]) -> PaperRecord:
         ids = _undouble(ids)
     if len(ids) != len(paper.authors):
         return paper
+    if not any(i.startswith("~") for i in ids):
+        return paper
     authors = tuple(
-        dataclasses.replace(a, person=i if i.startswith("~") else "")
+        AuthorRecord(a.position, a.name, a.affiliations, i if i.startswith("~") else "")
         for a, i in zip(paper.authors, ids, strict=True)
     )
     return dataclasses.replace(paper, authors=authors)

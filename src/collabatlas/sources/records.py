@@ -149,6 +149,8 @@ def split_institutions(raw: str) -> list[str]:
     stays with it, so does a sub-unit of it (``"UCSB†Dept. of Physics"``: a piece that starts with
     one of the layout's department words), and a mark with nothing after it (a footnote) joins
     nothing."""
+    if _JOINERS.search(raw) is None:
+        return [raw]
     pieces: list[str] = []
     for piece in (p.strip() for p in _JOINERS.split(raw)):
         if not any(c.isalnum() for c in piece):
