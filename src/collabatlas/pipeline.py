@@ -59,7 +59,6 @@ def ingest_batches(
     """Load already-read sources and resolve what is new; all or nothing. Paper files to attach go
     to papers already stored (unmatched ones are reported, not added); ``affiliations_from`` sets
     whose affiliations count (best, pdf, list, openreview) and rebuilds every paper."""
-    check_affiliations_from(affiliations_from)
     read = read if isinstance(read, ReadSources) else ReadSources(tuple(read))
     registry = registry or load_registry()
     rows = []

@@ -52,8 +52,6 @@ def checked(batch: SourceBatch) -> SourceBatch:
     if not batch.papers and not batch.profiles:
         raise InputError(f"{batch.location}: no papers to ingest", hint="check the source and its venue-year")
     for paper in batch.papers:
-        if "\0" not in "".join(value for _, value in _texts(paper)):
-            continue
         for name, value in _texts(paper):
             if "\0" in value:
                 raise InputError(
